@@ -1,0 +1,59 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from 'aws-lambda';
+
+/**
+ * The Lambda invocation a request came from. `requestContext` is the event's own (API Gateway REST/HTTP,
+ * ALB or Function URL); its shape depends on the event source, so it is kept as a plain record.
+ */
+export interface LambdaInvoke {
+  readonly event: LambdaHttpEvent;
+  readonly context: Context;
+}
+
+/** The parts of an HTTP-like Lambda event this package reads. */
+export interface LambdaHttpEvent {
+  readonly requestContext?: {
+    readonly requestId?: string;
+    readonly http?: { readonly sourceIp?: string };
+    readonly identity?: { readonly sourceIp?: string };
+    readonly authorizer?: unknown;
+    readonly [key: string]: unknown;
+  };
+  readonly headers?: Readonly<Record<string, string | undefined>> | null;
+  readonly [key: string]: unknown;
+}
+
+// serverless-express keeps the current invoke in ONE module-level object, so two concurrent invocations in
+// one execution environment (Lambda Managed Instances) would overwrite each other. An AsyncLocalStorage
+// scope per invocation keeps each request bound to its own event and context.
+const invokeStorage = new AsyncLocalStorage<LambdaInvoke>();
+
+/**
+ * Wraps a Lambda handler so that every request it serves can read its own invocation with
+ * {@link getLambdaInvoke}. Use it around the serverless-express handler.
+ *
+ * @example
+ * ```ts
+ * const proxy = serverlessExpress({ app });
+ * export const handler = withLambdaInvoke(proxy);
+ * ```
+ */
+export function withLambdaInvoke<TEvent extends LambdaHttpEvent, TResult>(
+  handler: (event: TEvent, context: Context) => Promise<TResult>,
+): (event: TEvent, context: Context) => Promise<TResult> {
+  return function lambdaInvokeScope(event, context) {
+    return invokeStorage.run({ event, context }, () => handler(event, context));
+  };
+}
+
+/**
+ * The invocation serving the current request, or `undefined` outside Lambda (`npm start`, tests).
+ *
+ * @example
+ * ```ts
+ * const awsRequestId = getLambdaInvoke()?.context.awsRequestId;
+ * ```
+ */
+export function getLambdaInvoke(): LambdaInvoke | undefined {
+  return invokeStorage.getStore();
+}

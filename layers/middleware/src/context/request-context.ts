@@ -1,0 +1,132 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
+
+/** Who made the request, once `authenticate()` has verified a token. */
+export interface Principal {
+  readonly userId: string;
+  readonly roles: readonly string[];
+  /** The verified token claims. */
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Everything known about one request, the same shape in Lambda and under `npm start`.
+ * `routePattern` and `principal` are filled in as the request travels through the stack.
+ */
+export interface RequestContext {
+  /** Unique per request: Lambda's `awsRequestId`, or a generated UUID locally. Echoed as `x-request-id`. */
+  readonly requestId: string;
+  /** API Gateway's request id (`apigw-requestid`) in Lambda; the request id locally. Logged, for joining traces. */
+  readonly correlationId: string;
+  /** Milliseconds since the epoch at which the request entered the stack. */
+  readonly startedAt: number;
+  /** The client address: API Gateway's `sourceIp` in Lambda, the socket's address locally. */
+  readonly sourceIp: string;
+  /** The invocation behind this request; `undefined` outside Lambda. */
+  readonly lambda: LambdaInvoke | undefined;
+  /** The matched Express route pattern (`/users/:id`), once routing has matched. */
+  routePattern: string | undefined;
+  /** The authenticated caller, once `authenticate()` has run. */
+  principal: Principal | undefined;
+}
+
+const contextStorage = new AsyncLocalStorage<RequestContext>();
+const contextByRequest = new WeakMap<Request, RequestContext>();
+
+/** Options of {@link requestContext}. */
+export interface RequestContextOptions {
+  /** Response header that echoes the request id. Default `x-request-id`. */
+  readonly header?: string;
+}
+
+/**
+ * Creates the per-request context and runs the rest of the stack inside it. Mount it first.
+ *
+ * In Lambda, the request id is the invocation's `awsRequestId` (unique per invoke, even under
+ * `sam local start-api`, which repeats the gateway's id) and API Gateway's `requestContext.requestId`
+ * becomes the correlation id. Locally, a UUID is generated. Client-sent ids are never trusted as the
+ * request id.
+ *
+ * @example
+ * ```ts
+ * app.use(requestContext());
+ * ```
+ */
+export function requestContext(options: RequestContextOptions = {}): RequestHandler {
+  const header = options.header ?? 'x-request-id';
+  if (!/^[a-z0-9-]+$/i.test(header)) {
+    throw new TypeError(`requestContext(): "header" must be a valid HTTP header name, got ${JSON.stringify(header)}`);
+  }
+
+  return function requestContextMiddleware(req, res, next) {
+    const lambda = getLambdaInvoke();
+    const requestId = lambda?.context.awsRequestId ?? randomUUID();
+    const gatewayRequestId = lambda?.event.requestContext?.requestId;
+    const context: RequestContext = {
+      requestId,
+      correlationId: typeof gatewayRequestId === 'string' && gatewayRequestId !== '' ? gatewayRequestId : requestId,
+      startedAt: Date.now(),
+      sourceIp: lambda === undefined ? (req.socket.remoteAddress ?? '') : lambdaSourceIp(lambda),
+      lambda,
+      routePattern: undefined,
+      principal: undefined,
+    };
+    contextByRequest.set(req, context);
+    res.setHeader(header, requestId);
+    contextStorage.run(context, next);
+  };
+}
+
+// API Gateway REST (v1) puts the caller in `identity.sourceIp`, HTTP API and Function URLs in
+// `http.sourceIp`. ALB has neither: its only source is X-Forwarded-For, which the ALB itself appends to,
+// so the right-most entry is the one the load balancer saw.
+function lambdaSourceIp(lambda: LambdaInvoke): string {
+  const requestContext = lambda.event.requestContext;
+  const ip = requestContext?.http?.sourceIp ?? requestContext?.identity?.sourceIp;
+  if (typeof ip === 'string' && ip !== '') return ip;
+  const forwarded = lambda.event.headers?.['x-forwarded-for'];
+  return forwarded?.split(',').at(-1)?.trim() ?? '';
+}
+
+/**
+ * The context of the request being served by this async call chain, or `undefined` outside a request.
+ *
+ * @example
+ * ```ts
+ * logger.info('charging card', { requestId: getRequestContext()?.requestId });
+ * ```
+ */
+export function getRequestContext(): RequestContext | undefined {
+  return contextStorage.getStore();
+}
+
+/**
+ * The context of a given request. Throws when {@link requestContext} was not mounted, which is a wiring bug.
+ *
+ * @example
+ * ```ts
+ * router.get('/whoami', (req, res) => { res.json({ requestId: requestContextOf(req).requestId }); });
+ * ```
+ */
+export function requestContextOf(req: Request): RequestContext {
+  const context = contextByRequest.get(req);
+  if (context === undefined) {
+    throw new Error('requestContext() middleware must be mounted before anything that reads the request context');
+  }
+  return context;
+}
+
+/**
+ * The context of a request if {@link requestContext} ran for it. Used by the error handler, which must
+ * also work for requests that failed before the context existed.
+ *
+ * @example
+ * ```ts
+ * const requestId = findRequestContext(req)?.requestId;
+ * ```
+ */
+export function findRequestContext(req: Request): RequestContext | undefined {
+  return contextByRequest.get(req);
+}

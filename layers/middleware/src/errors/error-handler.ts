@@ -1,0 +1,135 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { findRequestContext } from '../context/request-context';
+import {
+  BadRequestError,
+  HttpError,
+  InternalServerError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  type FieldError,
+} from './http-errors';
+
+/** The RFC 9457 problem document every 4xx/5xx response carries. */
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: string;
+  readonly requestId: string | undefined;
+  readonly errors?: readonly FieldError[];
+}
+
+/** The logging the error handler needs; a Powertools `Logger` satisfies it. */
+export interface ErrorLogger {
+  error(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+/** Options of {@link errorHandler}. */
+export interface ErrorHandlerOptions {
+  /** Where 5xx errors (with their cause) are logged. Default: nothing is logged. */
+  readonly logger?: ErrorLogger;
+  /**
+   * Translates errors this package cannot know about (an AWS SDK timeout, say) into an {@link HttpError}.
+   * Return `undefined` to leave the error as it is.
+   */
+  readonly mapError?: (error: unknown) => HttpError | undefined;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * The last middleware of the app: turns every error into an `application/problem+json` response with a
+ * stable `code` and the request id. Client errors keep their message; server errors get a generic one,
+ * and the real error goes to the log only. Never sends a stack trace or HTML, whatever `NODE_ENV` says.
+ *
+ * @example
+ * ```ts
+ * app.use(notFound());
+ * app.use(errorHandler({ logger, mapError: toServiceUnavailable }));
+ * ```
+ */
+export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
+  const { logger, mapError } = options;
+  if (mapError !== undefined && typeof mapError !== 'function') {
+    throw new TypeError('errorHandler(): "mapError" must be a function (error) => HttpError | undefined');
+  }
+
+  return function errorHandlerMiddleware(error: unknown, req, res, next) {
+    if (res.headersSent) {
+      // Too late for a problem response: let Express abort the connection.
+      next(error);
+      return;
+    }
+    const httpError = toHttpError(error, mapError);
+    if (httpError.status >= 500) {
+      logger?.error('request failed', { error, status: httpError.status, code: httpError.code });
+    }
+    sendProblem(req, res, httpError);
+  };
+}
+
+/**
+ * Writes an {@link HttpError} as a problem response. Exported for hosts that must answer outside the
+ * Express stack; inside it, throw instead.
+ *
+ * @example
+ * ```ts
+ * sendProblem(req, res, new NotFoundError());
+ * ```
+ */
+export function sendProblem(req: Request, res: Response, error: HttpError): void {
+  const problem: ProblemDocument = {
+    type: 'about:blank',
+    title: STATUS_CODES[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.expose ? error.message : 'An unexpected error occurred. Quote the request id when reporting it.',
+    code: error.code,
+    requestId: findRequestContext(req)?.requestId,
+    ...(error.errors === undefined ? {} : { errors: error.errors }),
+  };
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.status(error.status).setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
+  res.end(JSON.stringify(problem));
+}
+
+function toHttpError(error: unknown, mapError: ErrorHandlerOptions['mapError']): HttpError {
+  if (error instanceof HttpError) return error;
+  const mapped = mapError?.(error) ?? fromBodyParser(error) ?? fromStatusError(error);
+  return mapped ?? new InternalServerError(undefined, { cause: error });
+}
+
+// body-parser (express.json) and Express's router throw http-errors with a `type` or `status`; their
+// messages are generic but we still use our own wording so clients see one vocabulary.
+function fromBodyParser(error: unknown): HttpError | undefined {
+  if (!isRecord(error) || typeof error['type'] !== 'string') return undefined;
+  switch (error['type']) {
+    case 'entity.parse.failed':
+      return new BadRequestError('Malformed JSON body', { code: 'MALFORMED_JSON', cause: error });
+    case 'entity.too.large':
+      return new PayloadTooLargeError(undefined, { cause: error });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new UnsupportedMediaTypeError('Unsupported body encoding or charset', { cause: error });
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new BadRequestError('Invalid request body', { code: 'INVALID_BODY', cause: error });
+    default:
+      return undefined;
+  }
+}
+
+function fromStatusError(error: unknown): HttpError | undefined {
+  if (!isRecord(error)) return undefined;
+  const status = error['status'] ?? error['statusCode'];
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  // A 4xx from a library (a malformed percent-encoding in the path, say): keep the status, not the wording.
+  return new HttpError(status, 'BAD_REQUEST', STATUS_CODES[status] ?? 'Bad request', { cause: error });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

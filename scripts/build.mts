@@ -1,0 +1,228 @@
+// Builds everything `npm run build` promises, with esbuild:
+//   dist/function/index.js                              the Lambda bundle; @lambdalith/middleware and every
+//                                                       package the layer ships are left external
+//   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer, with its production dependencies
+//   dist/server.js, dist/create-admin.js                 the local host and tools (node_modules stay external)
+//
+// Usage: node scripts/build.mts [function|layer|local ...] [--out-function DIR] [--out-layer DIR] [--if-stale]
+//   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = resolve(import.meta.dirname, '..');
+const layerSourceDir = join(root, 'layers/middleware');
+const rootNodeModules = join(root, 'node_modules');
+
+interface PackageJson {
+  name: string;
+  version: string;
+  license?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+const readJson = (file: string): PackageJson => JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+const rootPackage = readJson(join(root, 'package.json'));
+const layerPackage = readJson(join(layerSourceDir, 'package.json'));
+
+/** Every package the layer puts under /opt/nodejs/node_modules, keyed by its path relative to that folder. */
+export function layerPackageClosure(): Map<string, string> {
+  const closure = new Map<string, string>();
+  const visit = (packageDir: string, names: string[]): void => {
+    for (const name of names) {
+      const found = findInstalledPackage(name, packageDir);
+      if (found === undefined) throw new Error(`${name} (needed by ${packageDir}) is not installed; run npm install`);
+      const layerPath = layerRelativePath(found);
+      if (closure.has(layerPath)) continue;
+      if (name.startsWith('@aws-sdk/')) {
+        throw new Error(`the layer would ship ${name}; a layer precedes the runtime's SDK on NODE_PATH and would shadow it`);
+      }
+      closure.set(layerPath, found);
+      const manifest = readJson(join(found, 'package.json'));
+      visit(found, [...Object.keys(manifest.dependencies ?? {}), ...installedOptional(manifest, found)]);
+    }
+  };
+  // express is the layer's peer dependency: the layer provides it, so the function and the middleware
+  // share one copy at run time instead of the bundle carrying its own.
+  visit(layerSourceDir, [...Object.keys(layerPackage.dependencies ?? {}), ...Object.keys(layerPackage.peerDependencies ?? {})]);
+  return closure;
+}
+
+function installedOptional(manifest: PackageJson, from: string): string[] {
+  return Object.keys(manifest.optionalDependencies ?? {}).filter((name) => findInstalledPackage(name, from) !== undefined);
+}
+
+// Node's own lookup: node_modules of the folder, then of each parent.
+function findInstalledPackage(name: string, fromDir: string): string | undefined {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function layerRelativePath(packageDir: string): string {
+  const nestedUnderLayer = join(layerSourceDir, 'node_modules') + sep;
+  if (packageDir.startsWith(nestedUnderLayer)) {
+    return join('@lambdalith/middleware/node_modules', relative(nestedUnderLayer, packageDir));
+  }
+  return relative(rootNodeModules, packageDir);
+}
+
+/** Bare package names the layer provides; the function bundle must leave them (and their subpaths) external. */
+function layerProvidedNames(): string[] {
+  const names = new Set<string>([layerPackage.name]);
+  for (const path of layerPackageClosure().keys()) {
+    const match = /^((?:@[^/]+\/)?[^/]+)$/.exec(path.split(sep).join('/'));
+    if (match?.[1] !== undefined) names.add(match[1]);
+  }
+  return [...names];
+}
+
+async function buildFunction(outDir: string): Promise<Metafile> {
+  rmSync(outDir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { index: join(root, 'src/lambda.ts') },
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    sourcemap: true,
+    sourcesContent: false,
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    external: layerProvidedNames(),
+    define: { __MIDDLEWARE_BUILT_AGAINST__: JSON.stringify(layerPackage.version) },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  writeFileSync(join(root, 'dist/function.meta.json'), JSON.stringify(result.metafile));
+  return result.metafile;
+}
+
+// Files Lambda never reads: types, source maps, docs, tests. They only slow deploys and cold starts.
+const PRUNED_FILE = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|\.ts|\.tsbuildinfo)$/i;
+const PRUNED_DIR = new Set(['test', 'tests', '__tests__', 'docs', 'doc', 'example', 'examples', '.github', 'coverage']);
+
+async function buildLayer(outDir: string): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
+  const nodeModules = join(outDir, 'nodejs/node_modules');
+  const packageDir = join(nodeModules, layerPackage.name);
+  await build({
+    entryPoints: { index: join(layerSourceDir, 'src/index.ts') },
+    outdir: join(packageDir, 'dist'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const { name, version, license, dependencies, peerDependencies } = layerPackage;
+  const manifest = { name, version, license, main: './dist/index.js', exports: { '.': './dist/index.js' }, dependencies, peerDependencies };
+  writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  for (const [layerPath, sourceDir] of layerPackageClosure()) {
+    cpSync(sourceDir, join(nodeModules, layerPath), {
+      recursive: true,
+      dereference: true,
+      filter: (source) => {
+        const base = source.slice(source.lastIndexOf(sep) + 1);
+        if (source === sourceDir) return true;
+        // Nested node_modules are copied as packages of their own, when something needs them.
+        if (base === 'node_modules') return false;
+        if (statSync(source).isDirectory()) return !PRUNED_DIR.has(base.toLowerCase());
+        return !PRUNED_FILE.test(base);
+      },
+    });
+  }
+}
+
+// Local builds bundle our own code (the app and the middleware workspace, from source) and leave every
+// installed package external, so `node dist/server.js` uses node_modules like any Node program.
+const externalInstalledPackages: Plugin = {
+  name: 'external-installed-packages',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith(`${layerPackage.name}`) || args.path.startsWith('node:') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+const LOCAL_ENTRY_POINTS = { server: 'src/server.ts', 'create-admin': 'scripts/create-admin.ts' };
+
+async function buildLocal(): Promise<void> {
+  const entryPoints = Object.fromEntries(
+    Object.entries(LOCAL_ENTRY_POINTS)
+      .filter(([, source]) => existsSync(join(root, source)))
+      .map(([name, source]) => [name, join(root, source)]),
+  );
+  await build({
+    entryPoints,
+    outdir: join(root, 'dist'),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    sourcemap: true,
+    conditions: ['source'],
+    plugins: [externalInstalledPackages],
+    logLevel: 'warning',
+  });
+}
+
+function newestSourceTime(): number {
+  let newest = 0;
+  const walk = (path: string): void => {
+    if (!existsSync(path)) return;
+    const stats = statSync(path);
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== 'node_modules') walk(join(path, entry));
+    } else {
+      newest = Math.max(newest, stats.mtimeMs);
+    }
+  };
+  for (const path of ['src', 'scripts', 'layers/middleware/src', 'package.json', 'layers/middleware/package.json', 'package-lock.json']) {
+    walk(join(root, path));
+  }
+  return newest;
+}
+
+function localBuildIsFresh(): boolean {
+  const output = join(root, 'dist/server.js');
+  return existsSync(output) && statSync(output).mtimeMs >= newestSourceTime();
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      'if-stale': { type: 'boolean', default: false },
+      'out-function': { type: 'string' },
+      'out-layer': { type: 'string' },
+    },
+  });
+  const targets = positionals.length > 0 ? positionals : ['function', 'layer', 'local'];
+  for (const target of targets) {
+    if (!['function', 'layer', 'local'].includes(target)) throw new Error(`unknown build target "${target}" (function, layer, local)`);
+  }
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  if (targets.includes('function')) await buildFunction(resolve(values['out-function'] ?? join(root, 'dist/function')));
+  if (targets.includes('layer')) await buildLayer(resolve(values['out-layer'] ?? join(root, 'dist/layer')));
+  if (targets.includes('local') && !(values['if-stale'] && localBuildIsFresh())) await buildLocal();
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+export { rootPackage };

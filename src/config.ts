@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The ONLY module that reads `process.env`. Everything else receives a frozen {@link Config}.
+ * Errors name the variable and what is wrong with it, never the value (it may be a secret).
+ */
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+export type LogFormat = 'json' | 'pretty';
+
+export interface DynamoDbConfig {
+  /** Custom endpoint (DynamoDB Local); `undefined` means AWS, or the embedded DynamoDB Local under `npm start`. */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+  readonly tableName: string;
+  readonly useLocalCredentials: boolean;
+  readonly connectTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxAttempts: number;
+}
+
+/** Where the HS256 signing secret comes from: a value, or (in Lambda) a Secrets Manager secret read at cold start. */
+export type JwtSecretSource =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'secrets-manager'; readonly secretId: string };
+
+export interface AuthConfig {
+  readonly jwtSecret: JwtSecretSource;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+}
+
+export interface Config {
+  /** `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set, `local` otherwise. */
+  readonly runtime: 'lambda' | 'local';
+  readonly serviceName: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly dynamodb: DynamoDbConfig;
+  readonly auth: AuthConfig;
+  readonly corsOrigins: readonly string[];
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly metrics: { readonly enabled: boolean; readonly namespace: string };
+  readonly email: { readonly from: string | undefined };
+}
+
+/** Thrown when the environment is missing or has invalid values. The message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Hooks for what config does besides reading the environment; tests replace them. */
+export interface ConfigIo {
+  readonly stdoutIsTty: boolean;
+  readonly warn: (message: string) => void;
+}
+
+const defaultIo: ConfigIo = {
+  stdoutIsTty: process.stdout.isTTY === true,
+  warn: (message) => process.stderr.write(`warning: ${message}\n`),
+};
+
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Reads, validates and freezes the configuration. Throws {@link ConfigError} naming every bad variable.
+ * In Lambda, secrets never get defaults; locally, a missing `JWT_SECRET` gets a generated development
+ * value persisted under `DATA_DIR`, with a one-line warning.
+ */
+export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Config {
+  const read = new EnvReader(env);
+  const runtime = nonEmpty(env['AWS_LAMBDA_FUNCTION_NAME']) ? 'lambda' : 'local';
+  const inLambda = runtime === 'lambda';
+
+  const dataDir = resolve(read.string('DATA_DIR', { default: '.data' }));
+  const endpoint = read.url('DYNAMODB_ENDPOINT', { optional: true });
+  const jwtSecret = readJwtSecret(read, inLambda, dataDir, io);
+
+  const config: Config = {
+    runtime,
+    serviceName: read.string('SERVICE_NAME', { default: 'lambdalith' }),
+    host: read.string('HOST', { default: '127.0.0.1' }),
+    port: read.integer('PORT', { default: 3000, min: 0, max: 65_535 }),
+    dataDir,
+    dynamodb: {
+      endpoint,
+      region: read.string('AWS_REGION', { default: inLambda ? undefined : 'us-east-1' }),
+      tableName: read.string('TABLE_NAME', { default: inLambda ? undefined : 'lambdalith', pattern: /^[a-zA-Z0-9_.-]{3,255}$/ }),
+      // No AWS credentials + a custom endpoint = DynamoDB Local, which takes any credentials.
+      useLocalCredentials: endpoint !== undefined && !nonEmpty(env['AWS_ACCESS_KEY_ID']) && !nonEmpty(env['AWS_PROFILE']),
+      connectTimeoutMs: read.integer('DYNAMODB_CONNECT_TIMEOUT_MS', { default: 800, min: 50, max: 10_000 }),
+      requestTimeoutMs: read.integer('DYNAMODB_REQUEST_TIMEOUT_MS', { default: 1_000, min: 50, max: 25_000 }),
+      maxAttempts: read.integer('DYNAMODB_MAX_ATTEMPTS', { default: 2, min: 1, max: 5 }),
+    },
+    auth: {
+      jwtSecret,
+      issuer: read.string('JWT_ISSUER', { default: 'lambdalith' }),
+      audience: read.string('JWT_AUDIENCE', { default: 'lambdalith-api' }),
+      jwksUrl: read.url('JWT_JWKS_URL', { optional: true, https: inLambda }),
+      accessTokenTtlSeconds: read.integer('JWT_TTL_SECONDS', { default: 3_600, min: 60, max: 3_600 }),
+    },
+    corsOrigins: read.origins('CORS_ORIGINS'),
+    log: {
+      level: read.oneOf('LOG_LEVEL', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const, {
+        default: 'INFO',
+        transform: (value) => value.toUpperCase(),
+      }),
+      format: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, {
+        default: !inLambda && io.stdoutIsTty ? 'pretty' : 'json',
+        transform: (value) => value.toLowerCase(),
+      }),
+    },
+    metrics: {
+      enabled: read.boolean('METRICS_ENABLED', { default: inLambda }),
+      namespace: read.string('METRICS_NAMESPACE', { default: 'lambdalith', pattern: /^[a-zA-Z0-9._#:/-]{1,255}$/ }),
+    },
+    email: {
+      from: inLambda ? read.string('EMAIL_FROM', { pattern: /^[^\s@]+@[^\s@]+$/ }) : read.optionalString('EMAIL_FROM'),
+    },
+  };
+
+  read.assertValid();
+  return deepFreeze(config);
+}
+
+function readJwtSecret(read: EnvReader, inLambda: boolean, dataDir: string, io: ConfigIo): JwtSecretSource {
+  const value = read.optionalString('JWT_SECRET');
+  const secretId = read.optionalString('JWT_SECRET_ARN');
+  if (value !== undefined) {
+    if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
+      read.problem('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`);
+    }
+    return { kind: 'value', value };
+  }
+  if (secretId !== undefined) return { kind: 'secrets-manager', secretId };
+  if (inLambda) {
+    read.problem('JWT_SECRET_ARN', 'is required in Lambda (the ARN of the Secrets Manager secret holding the JWT signing key)');
+    return { kind: 'value', value: '' };
+  }
+  return { kind: 'value', value: developmentSecret(dataDir, io) };
+}
+
+// A generated secret keeps `npm start` working with no set-up, and persisting it keeps issued tokens valid
+// across restarts. It lives under DATA_DIR (git-ignored) and is never used in Lambda.
+function developmentSecret(dataDir: string, io: ConfigIo): string {
+  const file = join(dataDir, 'dev-jwt-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (Buffer.byteLength(existing) >= MIN_SECRET_BYTES) return existing;
+  } catch {
+    // Not there yet: generate below.
+  }
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  io.warn(`JWT_SECRET is not set; using a generated development secret stored in ${file}`);
+  return secret;
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+interface Rule<T> {
+  readonly default?: T | undefined;
+}
+
+/** Collects every problem before failing, so one run tells the operator everything to fix. */
+class EnvReader {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  problem(name: string, message: string): void {
+    this.problems.push(`${name} ${message}`);
+  }
+
+  assertValid(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+
+  optionalString(name: string): string | undefined {
+    const value = this.env[name];
+    return nonEmpty(value) ? value.trim() : undefined;
+  }
+
+  string(name: string, rule: Rule<string> & { pattern?: RegExp } = {}): string {
+    const value = this.optionalString(name) ?? rule.default;
+    if (value === undefined) {
+      this.problem(name, 'is required');
+      return '';
+    }
+    if (rule.pattern !== undefined && !rule.pattern.test(value)) {
+      this.problem(name, `has an invalid format (expected ${rule.pattern.source})`);
+    }
+    return value;
+  }
+
+  integer(name: string, rule: Rule<number> & { min: number; max: number }): number {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return rule.default ?? this.missing(name, 0);
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < rule.min || value > rule.max) {
+      this.problem(name, `must be an integer from ${rule.min} to ${rule.max}`);
+      return rule.default ?? 0;
+    }
+    return value;
+  }
+
+  boolean(name: string, rule: Rule<boolean>): boolean {
+    const raw = this.optionalString(name)?.toLowerCase();
+    if (raw === undefined) return rule.default ?? this.missing(name, false);
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    this.problem(name, 'must be true or false');
+    return rule.default ?? false;
+  }
+
+  oneOf<const T extends string>(name: string, allowed: readonly T[], rule: Rule<T> & { transform?: (value: string) => string }): T {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return rule.default ?? this.missing(name, allowed[0] as T);
+    const value = rule.transform ? rule.transform(raw) : raw;
+    const match = allowed.find((candidate) => candidate === value);
+    if (match === undefined) {
+      this.problem(name, `must be one of ${allowed.join(', ')}`);
+      return rule.default ?? (allowed[0] as T);
+    }
+    return match;
+  }
+
+  url(name: string, rule: { optional: true; https?: boolean }): string | undefined {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      const protocols = rule.https === true ? ['https:'] : ['http:', 'https:'];
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      this.problem(name, `must be an absolute ${rule.https === true ? 'https' : 'http(s)'} URL`);
+      return undefined;
+    }
+  }
+
+  origins(name: string): string[] {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return [];
+    const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    for (const origin of origins) {
+      if (origin === '*' || !isOrigin(origin)) {
+        this.problem(name, 'must be a comma-separated list of origins such as https://app.example.com (no "*", no paths)');
+        return [];
+      }
+    }
+    return origins;
+  }
+
+  private missing<T>(name: string, placeholder: T): T {
+    this.problem(name, 'is required');
+    return placeholder;
+  }
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+

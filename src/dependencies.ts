@@ -1,0 +1,26 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '@lambdalith/middleware';
+import packageJson from '../package.json';
+import type { AppDependencies } from './app';
+import type { Config } from './config';
+import { createDocumentClient } from './data/dynamodb-client';
+import { tableReadiness } from './data/table-admin';
+
+export const appVersion: string = packageJson.version;
+
+/** The app's dependencies plus what only hosts need (the client, to create tables locally). */
+export interface Dependencies extends AppDependencies {
+  readonly documentClient: DynamoDBDocumentClient;
+}
+
+/** Builds clients → repositories → services, once per process (per cold start in Lambda). */
+export function buildDependencies(config: Config): Dependencies {
+  const logger = createLogger({ serviceName: config.serviceName, level: config.log.level });
+  const documentClient = createDocumentClient(config.dynamodb);
+  return {
+    version: appVersion,
+    logger,
+    documentClient,
+    checkReadiness: tableReadiness(documentClient, config.dynamodb.tableName),
+  };
+}

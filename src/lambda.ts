@@ -1,0 +1,39 @@
+import serverlessExpress from '@codegenie/serverless-express';
+import { middlewareVersion, withLambdaInvoke, type LambdaHttpEvent } from '@lambdalith/middleware';
+import type { Context } from 'aws-lambda';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { buildDependencies } from './dependencies';
+import { assertCompatibleLayer } from './layer-compatibility';
+
+// Set by the esbuild build to the layer version the bundle was compiled against. Under jest there is no
+// build, and the source of the package is loaded directly, so its own version is the right answer.
+declare const __MIDDLEWARE_BUILT_AGAINST__: string | undefined;
+const builtAgainst = typeof __MIDDLEWARE_BUILT_AGAINST__ === 'string' ? __MIDDLEWARE_BUILT_AGAINST__ : middlewareVersion;
+
+type HttpHandler = (event: LambdaHttpEvent, context: Context) => Promise<unknown>;
+
+// Cold start, once per execution environment: config → dependencies → app → serverless-express.
+// The synchronous checks run at module load, so a wrong layer or bad config fails Lambda's init phase
+// (reported as an init error) instead of every request.
+assertCompatibleLayer(builtAgainst, middlewareVersion);
+const config = loadConfig();
+
+async function initialise(): Promise<HttpHandler> {
+  const deps = buildDependencies(config);
+  const app = createApp(deps);
+  const proxy = serverlessExpress({ app });
+  // v5 resolves a promise; its published type still declares Lambda's legacy callback parameter.
+  const proxyRequest: HttpHandler = async (event, context) => proxy(event, context, () => undefined);
+  return withLambdaInvoke(proxyRequest);
+}
+
+const ready = initialise();
+// Keep an init failure from surfacing as an unhandled rejection before the first invoke awaits it.
+ready.catch(() => undefined);
+
+/** The Lambda entry point (`index.handler` in the bundle). */
+export async function handler(event: LambdaHttpEvent, context: Context): Promise<unknown> {
+  const proxy = await ready;
+  return proxy(event, context);
+}

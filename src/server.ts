@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { buildDependencies, type Dependencies } from './dependencies';
+import { createTableIfMissing } from './data/table-admin';
+import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
+
+// How long in-flight requests get to finish after SIGINT/SIGTERM before their connections are cut.
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The local host for `npm start`: the same app as in Lambda, on node:http, with an embedded DynamoDB Local
+ * unless DYNAMODB_ENDPOINT points elsewhere.
+ */
+async function main(): Promise<void> {
+  let config = loadConfig();
+
+  let embedded: EmbeddedDynamoDb | undefined;
+  if (config.dynamodb.endpoint === undefined) {
+    const dbPath = join(config.dataDir, 'dynamodb');
+    process.stderr.write(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
+    embedded = await startEmbeddedDynamoDb({ dbPath });
+    config = withDynamoDbEndpoint(config, embedded.endpoint);
+  }
+
+  const deps = buildDependencies(config);
+  try {
+    const outcome = await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);
+    if (outcome === 'created') deps.logger.info(`created table ${config.dynamodb.tableName}`);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+
+  const server = createServer(createApp(deps));
+  await listen(server, config);
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  deps.logger.info(`lambdalith listening on http://${config.host}:${port}`, { dynamodb: config.dynamodb.endpoint });
+
+  stopGracefullyOnSignals(server, deps, embedded);
+}
+
+function withDynamoDbEndpoint(config: Config, endpoint: string): Config {
+  return Object.freeze({
+    ...config,
+    dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }),
+  });
+}
+
+function listen(server: Server, config: Config): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+}
+
+// Stop accepting, let in-flight requests finish (up to the grace period), stop the embedded database,
+// exit 0. A second signal means "now": exit 1 at once.
+function stopGracefullyOnSignals(server: Server, deps: Dependencies, embedded: EmbeddedDynamoDb | undefined): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.exit(1);
+    }
+    stopping = true;
+    deps.logger.info(`${signal} received: finishing in-flight requests, then stopping`);
+    const forceClose = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    server.close(() => {
+      clearTimeout(forceClose);
+      deps.documentClient.destroy();
+      void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof JavaNotFoundError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

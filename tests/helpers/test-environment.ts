@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+
+export const TEST_TABLE_NAME = 'lambdalith-test';
+/** A fixed 48-byte test secret: long enough for the HS256 rule, obviously not a real one. */
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-test-secret!';
+
+/** The endpoint of the DynamoDB Local that jest's global setup started. */
+export function testDynamoDbEndpoint(): string {
+  const endpoint = process.env['TEST_DYNAMODB_ENDPOINT'];
+  if (endpoint === undefined) throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run the tests through jest (npm test)');
+  return endpoint;
+}
+
+/** The environment a local process would have, pointed at the test DynamoDB Local. */
+export function localTestEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DYNAMODB_ENDPOINT: testDynamoDbEndpoint(),
+    TABLE_NAME: TEST_TABLE_NAME,
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'lambdalith-test-')),
+    LOG_LEVEL: 'SILENT',
+    LOG_FORMAT: 'json',
+    ...overrides,
+  };
+}
+
+/** The environment the template gives the function in Lambda, pointed at the test DynamoDB Local. */
+export function lambdaTestEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_LAMBDA_FUNCTION_NAME: 'lambdalith-test-ApiFunction',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: testDynamoDbEndpoint(),
+    TABLE_NAME: TEST_TABLE_NAME,
+    JWT_SECRET: TEST_JWT_SECRET,
+    EMAIL_FROM: 'no-reply@example.com',
+    LOG_LEVEL: 'SILENT',
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig(localTestEnv(overrides), { stdoutIsTty: false, warn: () => undefined });
+}

@@ -13,8 +13,13 @@ export interface Dependencies extends AppDependencies {
   readonly documentClient: DynamoDBDocumentClient;
 }
 
+/** Secret values the host resolved before building (in Lambda: read from Secrets Manager at cold start). */
+export interface ResolvedSecrets {
+  readonly jwtSecret: string;
+}
+
 /** Builds clients → repositories → services, once per process (per cold start in Lambda). */
-export function buildDependencies(config: Config): Dependencies {
+export function buildDependencies(config: Config, _secrets: ResolvedSecrets): Dependencies {
   const logger = createLogger({ serviceName: config.serviceName, level: config.log.level });
   const documentClient = createDocumentClient(config.dynamodb);
   return {

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { buildDependencies } from './dependencies';
 import { assertCompatibleLayer } from './layer-compatibility';
+import { resolveJwtSecret } from './secrets';
 
 // Set by the esbuild build to the layer version the bundle was compiled against. Under jest there is no
 // build, and the source of the package is loaded directly, so its own version is the right answer.
@@ -20,7 +21,7 @@ assertCompatibleLayer(builtAgainst, middlewareVersion);
 const config = loadConfig();
 
 async function initialise(): Promise<HttpHandler> {
-  const deps = buildDependencies(config);
+  const deps = buildDependencies(config, { jwtSecret: await resolveJwtSecret(config.auth.jwtSecret) });
   const app = createApp(deps);
   const proxy = serverlessExpress({ app });
   // v5 resolves a promise; its published type still declares Lambda's legacy callback parameter.

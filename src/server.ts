@@ -24,7 +24,10 @@ async function main(): Promise<void> {
     config = withDynamoDbEndpoint(config, embedded.endpoint);
   }
 
-  const deps = buildDependencies(config);
+  if (config.auth.jwtSecret.kind !== 'value') {
+    throw new Error('JWT_SECRET_ARN is only supported in Lambda; set JWT_SECRET locally (or leave it unset for a generated one)');
+  }
+  const deps = buildDependencies(config, { jwtSecret: config.auth.jwtSecret.value });
   try {
     const outcome = await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);
     if (outcome === 'created') deps.logger.info(`created table ${config.dynamodb.tableName}`);

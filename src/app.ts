@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { errorHandler, notFound, requestContext, type Logger } from '@lambdalith/middleware';
 import { toServiceUnavailable } from './data/dynamodb-errors';
-import type { ReadinessCheck } from './data/table-admin';
+import type { ReadinessCheck } from './data/table-readiness';
 import { healthRoutes } from './routes/health-routes';
 
 /** Everything the app needs, built once per process by `dependencies.ts` (or by a test). */

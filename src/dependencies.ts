@@ -4,7 +4,7 @@ import packageJson from '../package.json';
 import type { AppDependencies } from './app';
 import type { Config } from './config';
 import { createDocumentClient } from './data/dynamodb-client';
-import { tableReadiness } from './data/table-admin';
+import { tableReadiness } from './data/table-readiness';
 
 export const appVersion: string = packageJson.version;
 

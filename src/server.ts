@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies, type Dependencies } from './dependencies';
-import { createTableIfMissing } from './data/table-admin';
+import { createTableIfMissing } from './data/create-table';
 import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
 
 // How long in-flight requests get to finish after SIGINT/SIGTERM before their connections are cut.

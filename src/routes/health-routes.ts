@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { methodNotAllowed } from '@lambdalith/middleware';
-import type { ReadinessCheck } from '../data/table-admin';
+import type { ReadinessCheck } from '../data/table-readiness';
 
 export interface HealthRoutesDependencies {
   readonly version: string;

@@ -1,6 +1,6 @@
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/embedded-dynamodb';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
-import { createTableIfMissing } from '../../src/data/table-admin';
+import { createTableIfMissing } from '../../src/data/create-table';
 import { TEST_TABLE_NAME } from './test-environment';
 
 declare global {

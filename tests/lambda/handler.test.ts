@@ -1,0 +1,94 @@
+import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../helpers/lambda-context';
+import { eventSources, type EventSource, type HttpRequestSpec, type NormalizedResponse } from '../helpers/lambda-events';
+import { lambdaTestEnv } from '../helpers/test-environment';
+
+type Handler = (event: object, context: Context) => Promise<unknown>;
+
+let handler: Handler;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  Object.assign(process.env, lambdaTestEnv());
+  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
+});
+
+afterAll(() => {
+  process.env = savedEnv;
+});
+
+async function invoke(source: EventSource, spec: HttpRequestSpec, context: Context = lambdaContext()): Promise<NormalizedResponse> {
+  return source.parseResult(await handler(source.event(spec), context));
+}
+
+describe.each(eventSources)('the Lambda handler behind $name', (source) => {
+  it('answers GET /health with 200, the version and the invocation id as x-request-id', async () => {
+    const context = lambdaContext();
+
+    const response = await invoke(source, { method: 'GET', path: '/health' }, context);
+
+    expect(response).toMatchObject({
+      statusCode: 200,
+      headers: { 'content-type': expect.stringMatching(/^application\/json/), 'x-request-id': context.awsRequestId },
+    });
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it('answers an unknown route with a 404 problem carrying the request id', async () => {
+    const context = lambdaContext();
+
+    const response = await invoke(source, { method: 'GET', path: '/no/such/route?x=1' }, context);
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.body)).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: expect.any(String),
+      code: 'NOT_FOUND',
+      requestId: context.awsRequestId,
+    });
+  });
+
+  it('answers a wrong method on a known path with 405 and an Allow header', async () => {
+    const response = await invoke(source, { method: 'DELETE', path: '/health' });
+
+    expect(response).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD' } });
+    expect(JSON.parse(response.body)).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+  });
+
+  it('gives two invocations that share one gateway request id (as sam local does) two request ids', async () => {
+    const spec = { method: 'GET', path: '/health', gatewayRequestId: 'same-id-from-sam-local' };
+
+    const [first, second] = await Promise.all([invoke(source, spec), invoke(source, spec)]);
+
+    expect(first?.headers['x-request-id']).toBeDefined();
+    expect(first?.headers['x-request-id']).not.toBe(second?.headers['x-request-id']);
+  });
+});
+
+describe('Lambda cold start', () => {
+  it('fails init with a message naming the missing variable and never its neighbours\' values', async () => {
+    const env = lambdaTestEnv();
+    const { TABLE_NAME: _tableName, ...withoutTable } = env;
+
+    const load = (): Promise<unknown> =>
+      new Promise((resolveLoad, rejectLoad) => {
+        jest.isolateModules(() => {
+          const previous = { ...process.env };
+          process.env = { ...withoutTable };
+          try {
+            resolveLoad(require('../../src/lambda'));
+          } catch (error) {
+            rejectLoad(error);
+          } finally {
+            process.env = previous;
+          }
+        });
+      });
+
+    await expect(load()).rejects.toThrow(/TABLE_NAME is required/);
+    await expect(load()).rejects.not.toThrow(env.JWT_SECRET ?? 'unreachable');
+  });
+});

@@ -1,0 +1,329 @@
+import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ListPosition } from '../domain/pagination-cursor';
+import { isRole, type StoredUser } from '../domain/user';
+import { emailKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
+import {
+  EmailTakenError,
+  InvalidListPositionError,
+  StaleVersionError,
+  UserNotFoundError,
+  WriteContentionError,
+  type UserChanges,
+  type UserPage,
+  type UserRepository,
+} from './user-repository';
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+// DynamoDB cancels a transaction with `TransactionConflict` when another transaction holds one of its
+// items. That says nothing about the outcome, so the transaction is retried, with jittered exponential
+// back-off, until its conditions decide it. 8 attempts spread over about 2.5 s in the worst case.
+const MAX_TRANSACTION_ATTEMPTS = 8;
+const BASE_RETRY_DELAY_MS = 10;
+
+/** {@link UserRepository} on the single table: a user item, an `EMAIL#` uniqueness item, and GSI1 for listings. */
+export class DynamoDbUserRepository implements UserRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(user: StoredUser): Promise<void> {
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toUserItem(user),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...emailKey(user.email), type: 'EMAIL', userId: user.id },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+    const reasons = await this.transact(items);
+    if (reasons === undefined) return;
+    // A random UUID colliding (reason 0) is not a realistic outcome; the email claim (reason 1) is.
+    if (failedCondition(reasons[1])) throw new EmailTakenError();
+    throw new Error(`creating user ${user.id} was cancelled: ${describe(reasons)}`);
+  }
+
+  async findById(id: string): Promise<StoredUser | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: userKey(id), ConsistentRead: true }));
+    return result.Item === undefined ? undefined : fromUserItem(result.Item);
+  }
+
+  async findByEmail(email: string): Promise<StoredUser | undefined> {
+    const claim = await this.client.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true }));
+    const userId = claim.Item?.['userId'];
+    if (typeof userId !== 'string') return undefined;
+    const user = await this.findById(userId);
+    // Both items are written and removed together, so a claim without its user is only seen mid-delete.
+    return user?.email === email ? user : undefined;
+  }
+
+  async isEmailTaken(email: string): Promise<boolean> {
+    const claim = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true, ProjectionExpression: 'PK' }),
+    );
+    return claim.Item !== undefined;
+  }
+
+  async listNewestFirst(limit: number, after: ListPosition | undefined): Promise<UserPage> {
+    if (after !== undefined && !isUserListingPosition(after)) throw new InvalidListPositionError();
+    // One more than asked tells whether another page exists, so the last page says so (no empty last page).
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :users',
+        ExpressionAttributeValues: { ':users': USERS_LISTING_PARTITION },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ...(after === undefined ? {} : { ExclusiveStartKey: { ...after } }),
+      }),
+    );
+    const items = result.Items ?? [];
+    const users = items.slice(0, limit).map(fromUserItem);
+    const last = users.at(-1);
+    if (items.length > limit && last !== undefined) {
+      return { users, next: { ...userKey(last.id), ...userListingKey(last.createdAt, last.id) } };
+    }
+    // Fewer items than asked but a LastEvaluatedKey: DynamoDB stopped at its 1 MB page size.
+    const next = result.LastEvaluatedKey;
+    return { users, next: next !== undefined && isUserListingPosition(next) ? next : undefined };
+  }
+
+  async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
+    const next: StoredUser = { ...current, ...changes, updatedAt, version: current.version + 1 };
+    const moveEmail = changes.email !== undefined && changes.email !== current.email;
+    const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':expected': current.version, ':next': next.version, ':updatedAt': updatedAt };
+    const assignments = ['#version = :next', '#updatedAt = :updatedAt'];
+    for (const field of ['name', 'email', 'role', 'passwordHash'] as const) {
+      const value = changes[field];
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      assignments.push(`#${field} = :${field}`);
+    }
+    const items: TransactItems = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: userKey(current.id),
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK) AND #version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+    if (moveEmail) {
+      items.push(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...emailKey(next.email), type: 'EMAIL', userId: current.id },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: emailKey(current.email),
+            ConditionExpression: 'userId = :id',
+            ExpressionAttributeValues: { ':id': current.id },
+          },
+        },
+      );
+    }
+    const reasons = await this.transact(items);
+    if (reasons === undefined) return next;
+    const userReason = reasons[0];
+    if (failedCondition(userReason)) {
+      // With ALL_OLD, a failed condition on an existing item returns it: stale version. No item: deleted.
+      if (userReason?.Item === undefined) throw new UserNotFoundError();
+      throw new StaleVersionError();
+    }
+    if (failedCondition(reasons[1])) throw new EmailTakenError();
+    throw new Error(`updating user ${current.id} was cancelled: ${describe(reasons)}`);
+  }
+
+  async delete(id: string, attemptsLeft = 3): Promise<boolean> {
+    const user = await this.findById(id);
+    if (user === undefined) return false;
+    const reasons = await this.transact([
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: userKey(id),
+          // The email read above must still be the user's, or the wrong claim would be released.
+          ConditionExpression: 'attribute_exists(PK) AND email = :email',
+          ExpressionAttributeValues: { ':email': user.email },
+        },
+      },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: emailKey(user.email),
+          ConditionExpression: 'userId = :id',
+          ExpressionAttributeValues: { ':id': id },
+        },
+      },
+    ]);
+    if (reasons === undefined) return true;
+    // Deleted concurrently (gone), or its email changed in between: look again and decide on fresh data.
+    if ((failedCondition(reasons[0]) || failedCondition(reasons[1])) && attemptsLeft > 1) return this.delete(id, attemptsLeft - 1);
+    throw new Error(`deleting user ${id} was cancelled: ${describe(reasons)}`);
+  }
+
+  async claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(id),
+          UpdateExpression: 'SET failedLoginCount = :next, lastFailedLoginAt = :at',
+          // A user stored before the counter existed has no attribute: that counts as zero.
+          ConditionExpression:
+            seenCount === 0
+              ? 'attribute_exists(PK) AND (attribute_not_exists(failedLoginCount) OR failedLoginCount = :seen)'
+              : 'attribute_exists(PK) AND failedLoginCount = :seen',
+          ExpressionAttributeValues: { ':seen': seenCount, ':next': seenCount + 1, ':at': atMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async clearPasswordFailures(id: string, rehash: { readonly from: string; readonly to: string } | undefined): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(id),
+          UpdateExpression: `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'} REMOVE lastFailedLoginAt`,
+          // Never overwrite a password changed since the check, and never resurrect a deleted user.
+          ConditionExpression: rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',
+          ExpressionAttributeValues: { ':zero': 0, ...(rehash === undefined ? {} : { ':from': rehash.from, ':to': rehash.to }) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Runs a transaction. Resolves `undefined` when it committed, or the cancellation reasons (one per item,
+   * in order) when a condition failed. Retries conflicts with other transactions.
+   */
+  private async transact(items: TransactItems): Promise<readonly CancellationReason[] | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons.some(failedCondition)) return reasons;
+        if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw error;
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new WriteContentionError({ cause: error });
+        await sleep(Math.random() * BASE_RETRY_DELAY_MS * 2 ** attempt);
+      }
+    }
+  }
+}
+
+function failedCondition(reason: CancellationReason | undefined): boolean {
+  return reason?.Code === 'ConditionalCheckFailed';
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function describe(reasons: readonly CancellationReason[]): string {
+  return reasons.map((reason) => reason.Code ?? 'None').join(', ');
+}
+
+function toUserItem(user: StoredUser): Record<string, unknown> {
+  return {
+    ...userKey(user.id),
+    ...userListingKey(user.createdAt, user.id),
+    type: 'USER',
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    version: user.version,
+    passwordHash: user.passwordHash,
+    failedLoginCount: user.failedLoginCount,
+    lastFailedLoginAt: user.lastFailedLoginAt,
+  };
+}
+
+// Items are read back field by field (never spread), so storage attributes never leak into the domain,
+// and a malformed item fails loudly here rather than as a confusing response later.
+function fromUserItem(item: Record<string, unknown>): StoredUser {
+  const { id, email, name, role, createdAt, updatedAt, version, passwordHash, failedLoginCount, lastFailedLoginAt } = item;
+  if (
+    typeof id !== 'string' ||
+    typeof email !== 'string' ||
+    typeof name !== 'string' ||
+    !isRole(role) ||
+    typeof createdAt !== 'string' ||
+    typeof updatedAt !== 'string' ||
+    typeof version !== 'number' ||
+    typeof passwordHash !== 'string' ||
+    !(failedLoginCount === undefined || typeof failedLoginCount === 'number') ||
+    !(lastFailedLoginAt === undefined || typeof lastFailedLoginAt === 'number')
+  ) {
+    throw new Error(`malformed user item ${String(item['PK'])}`);
+  }
+  return {
+    id,
+    email,
+    name,
+    role,
+    createdAt,
+    updatedAt,
+    version,
+    passwordHash,
+    failedLoginCount: failedLoginCount ?? 0,
+    lastFailedLoginAt,
+  };
+}
+
+function isUserListingPosition(position: Readonly<Record<string, unknown>>): position is ListPosition {
+  const keys = Object.keys(position).sort();
+  if (keys.join(',') !== 'GSI1PK,GSI1SK,PK,SK') return false;
+  const { PK, SK, GSI1PK, GSI1SK } = position;
+  return (
+    typeof PK === 'string' &&
+    PK.startsWith('USER#') &&
+    SK === USER_SORT_KEY &&
+    GSI1PK === USERS_LISTING_PARTITION &&
+    typeof GSI1SK === 'string' &&
+    GSI1SK.endsWith(`#${PK.slice('USER#'.length)}`)
+  );
+}

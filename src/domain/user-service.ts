@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  type FieldError,
+} from '@lambdalith/middleware';
+import {
+  EmailTakenError,
+  InvalidListPositionError,
+  StaleVersionError,
+  UserNotFoundError,
+  WriteContentionError,
+  type UserChanges,
+  type UserRepository,
+} from '../data/user-repository';
+import { lockedUntil } from './login-backoff';
+import type { PasswordHasher } from './password-hasher';
+import { passwordPolicyViolation } from './password-policy';
+import { InvalidCursorError, type PaginationCursorCodec } from './pagination-cursor';
+import { canonicalEmail, emailViolation, nameViolation, publicUser, type Actor, type Role, type StoredUser, type User } from './user';
+import { welcomeEmail, type EmailSender } from './welcome-email';
+
+/** Issues access tokens; `createTokenIssuer()` of @lambdalith/middleware is one. */
+export interface AccessTokenIssuer {
+  issue(subject: string): Promise<{ readonly accessToken: string; readonly expiresIn: number }>;
+}
+
+/**
+ * What `If-Match` said: absent, `*`, or the versions its entity tags name (empty when none of them is
+ * one of ours, which then matches nothing).
+ */
+export type VersionPrecondition =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'versions'; readonly versions: readonly number[] };
+
+export interface UserUpdate {
+  readonly name?: string | undefined;
+  readonly email?: string | undefined;
+  readonly password?: string | undefined;
+  readonly currentPassword?: string | undefined;
+  readonly role?: Role | undefined;
+}
+
+export interface UserServiceOptions {
+  readonly repository: UserRepository;
+  readonly hasher: PasswordHasher;
+  readonly tokens: AccessTokenIssuer;
+  readonly cursors: PaginationCursorCodec;
+  readonly emails: EmailSender;
+  /** Told about every welcome email that could not be sent (to log and count it); registration goes on. */
+  readonly onWelcomeEmailFailed: (error: unknown, userId: string) => void;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+/** The route a user-listing cursor is bound to. */
+export const USER_LISTING_ROUTE = 'GET /users';
+
+/**
+ * The users and auth rules: registration, login with back-off, visibility (self or admin), updates under
+ * optimistic locking, deletion, listing. Throws the HttpError family; never touches HTTP itself.
+ */
+export class UserService {
+  private readonly repository: UserRepository;
+  private readonly hasher: PasswordHasher;
+  private readonly tokens: AccessTokenIssuer;
+  private readonly cursors: PaginationCursorCodec;
+  private readonly emails: EmailSender;
+  private readonly onWelcomeEmailFailed: (error: unknown, userId: string) => void;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+
+  constructor(options: UserServiceOptions) {
+    this.repository = options.repository;
+    this.hasher = options.hasher;
+    this.tokens = options.tokens;
+    this.cursors = options.cursors;
+    this.emails = options.emails;
+    this.onWelcomeEmailFailed = options.onWelcomeEmailFailed;
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  /** Creates a `user`, claims its email atomically (409 when taken) and sends a welcome email. */
+  async register(input: { readonly email: string; readonly password: string; readonly name: string }): Promise<User> {
+    const user = await this.createUser(input, 'user');
+    await this.sendWelcomeEmail(user);
+    return publicUser(user);
+  }
+
+  /** Checks the password and issues a token. Every refusal is the same 401, whatever its reason. */
+  async login(input: { readonly email: string; readonly password: string }): Promise<{ accessToken: string; expiresIn: number }> {
+    const user = await this.repository.findByEmail(canonicalEmail(input.email));
+    if (user === undefined) {
+      await this.hasher.burnEquivalentTime(input.password);
+      throw invalidCredentials();
+    }
+    if (!(await this.checkPassword(user, input.password))) throw invalidCredentials();
+    return this.tokens.issue(user.id);
+  }
+
+  /** Who a verified token's subject is right now: `undefined` when the user no longer exists. */
+  async actorFor(userId: string): Promise<Actor | undefined> {
+    const user = await this.repository.findById(userId);
+    return user === undefined ? undefined : { userId: user.id, role: user.role };
+  }
+
+  async getUser(actor: Actor, id: string): Promise<User> {
+    return publicUser(await this.findVisible(actor, id));
+  }
+
+  /** Newest first. The cursor is opaque, and only valid for the caller it was issued to. */
+  async listUsers(actor: Actor, page: { readonly limit: number; readonly cursor: string | undefined }): Promise<{ users: User[]; nextCursor: string | null }> {
+    if (actor.role !== 'admin') throw new ForbiddenError('Listing users requires the admin role');
+    const binding = { route: USER_LISTING_ROUTE, callerId: actor.userId };
+    let after;
+    try {
+      after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
+    } catch (error) {
+      if (error instanceof InvalidCursorError || error instanceof SyntaxError) throw invalidCursor(error);
+      throw error;
+    }
+    let result;
+    try {
+      result = await this.repository.listNewestFirst(page.limit, after);
+    } catch (error) {
+      if (error instanceof InvalidListPositionError) throw invalidCursor(error);
+      throw error;
+    }
+    return {
+      users: result.users.map(publicUser),
+      nextCursor: result.next === undefined ? null : this.cursors.encode(result.next, binding),
+    };
+  }
+
+  /**
+   * Changes a user. The caller must be the user or an admin; only an admin may set `role`. Requires the
+   * version the caller last saw (`If-Match`), and the user's current password to change email or password.
+   */
+  async updateUser(actor: Actor, id: string, precondition: VersionPrecondition, update: UserUpdate): Promise<User> {
+    if (actor.userId !== id && actor.role !== 'admin') throw userNotFound();
+    if (update.role !== undefined && actor.role !== 'admin') throw new ForbiddenError('Only an admin may change a role');
+    if (update.name === undefined && update.email === undefined && update.password === undefined && update.role === undefined) {
+      throw validationFailed([{ field: 'body', message: 'must change at least one of name, email, password, role' }]);
+    }
+    assertValid({ name: update.name, email: update.email, password: update.password });
+    if (precondition.kind === 'absent') throw new PreconditionRequiredError();
+    if (precondition.kind === 'any') {
+      throw new PreconditionRequiredError('If-Match must carry the ETag of the version being changed; "*" is not accepted');
+    }
+
+    const current = await this.repository.findById(id);
+    if (current === undefined) throw userNotFound();
+    if (!precondition.versions.includes(current.version)) throw new PreconditionFailedError();
+
+    const changes: { -readonly [K in keyof UserChanges]: UserChanges[K] } = {};
+    if (update.name !== undefined && update.name.trim() !== current.name) changes.name = update.name.trim();
+    if (update.role !== undefined && update.role !== current.role) changes.role = update.role;
+    const newEmail = update.email === undefined ? undefined : canonicalEmail(update.email);
+    if (newEmail !== undefined && newEmail !== current.email) {
+      // Cheap check first: no point hashing for an email that is taken anyway. The transaction decides.
+      if (await this.repository.isEmailTaken(newEmail)) throw emailTaken();
+      changes.email = newEmail;
+    }
+    if (changes.email !== undefined || update.password !== undefined) {
+      // Re-authentication: a stolen token alone must not be enough to take the account over.
+      if (update.currentPassword === undefined) {
+        throw validationFailed([{ field: 'currentPassword', message: 'is required to change email or password' }]);
+      }
+      if (!(await this.checkPassword(current, update.currentPassword))) {
+        throw validationFailed([{ field: 'currentPassword', message: 'is incorrect' }]);
+      }
+    }
+    if (update.password !== undefined) changes.passwordHash = await this.hasher.hash(update.password);
+    if (Object.keys(changes).length === 0) return publicUser(current);
+
+    try {
+      return publicUser(await this.repository.update(current, changes, new Date(this.now()).toISOString()));
+    } catch (error) {
+      throw fromRepositoryError(error);
+    }
+  }
+
+  async deleteUser(actor: Actor, id: string): Promise<void> {
+    if (actor.userId !== id && actor.role !== 'admin') throw userNotFound();
+    if (!(await this.repository.delete(id))) throw userNotFound();
+  }
+
+  /**
+   * For `npm run create-admin`: promotes the user with this email to admin, or creates an admin. The
+   * password is needed (and checked against the policy) only to create one; an existing user keeps theirs.
+   */
+  async createOrPromoteAdmin(input: {
+    readonly email: string;
+    readonly password: string | undefined;
+    readonly name: string | undefined;
+  }): Promise<{ outcome: 'created' | 'promoted' | 'unchanged'; user: User }> {
+    assertValid({ email: input.email });
+    const existing = await this.repository.findByEmail(canonicalEmail(input.email));
+    if (existing !== undefined) {
+      if (existing.role === 'admin') return { outcome: 'unchanged', user: publicUser(existing) };
+      try {
+        const promoted = await this.repository.update(existing, { role: 'admin' }, new Date(this.now()).toISOString());
+        return { outcome: 'promoted', user: publicUser(promoted) };
+      } catch (error) {
+        throw fromRepositoryError(error);
+      }
+    }
+    if (input.password === undefined) {
+      throw validationFailed([{ field: 'password', message: 'is required to create a new admin' }]);
+    }
+    const user = await this.createUser({ email: input.email, password: input.password, name: input.name ?? 'Administrator' }, 'admin');
+    return { outcome: 'created', user: publicUser(user) };
+  }
+
+  private async createUser(input: { email: string; password: string; name: string }, role: Role): Promise<StoredUser> {
+    assertValid(input);
+    const email = canonicalEmail(input.email);
+    // Cheap check first (a hash costs ~128 MiB and hundreds of milliseconds); the transaction decides.
+    if (await this.repository.isEmailTaken(email)) throw emailTaken();
+    const passwordHash = await this.hasher.hash(input.password);
+    const now = new Date(this.now()).toISOString();
+    const user: StoredUser = {
+      id: this.newId(),
+      email,
+      name: input.name.trim(),
+      role,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      passwordHash,
+      failedLoginCount: 0,
+      lastFailedLoginAt: undefined,
+    };
+    try {
+      await this.repository.create(user);
+    } catch (error) {
+      throw fromRepositoryError(error);
+    }
+    return user;
+  }
+
+  /**
+   * Checks a password under the per-account back-off. The attempt is counted as a failure *before* the
+   * hash is checked (and the count reset after a success), with a condition on the count: parallel
+   * guesses cannot all slip in under one reading of the counter.
+   */
+  private async checkPassword(user: StoredUser, password: string): Promise<boolean> {
+    let current: StoredUser | undefined = user;
+    for (let attempt = 0; attempt < 3 && current !== undefined; attempt += 1) {
+      const now = this.now();
+      if (lockedUntil(current, now) !== undefined) break;
+      if (await this.repository.claimPasswordAttempt(current.id, current.failedLoginCount, now)) {
+        const check = await this.hasher.verify(password, current.passwordHash);
+        if (check.matches) {
+          const rehash = check.needsRehash ? { from: current.passwordHash, to: await this.hasher.hash(password) } : undefined;
+          await this.repository.clearPasswordFailures(current.id, rehash);
+        }
+        return check.matches;
+      }
+      // Another attempt on this account counted first: look again (it may have locked the account).
+      current = await this.repository.findById(current.id);
+    }
+    // Locked, deleted meanwhile, or heavily contended: refuse, after the same work as a real check.
+    await this.hasher.burnEquivalentTime(password);
+    return false;
+  }
+
+  private async findVisible(actor: Actor, id: string): Promise<StoredUser> {
+    // Someone else's id is "not found" whether or not it exists: no existence oracle.
+    if (actor.userId !== id && actor.role !== 'admin') throw userNotFound();
+    const user = await this.repository.findById(id);
+    if (user === undefined) throw userNotFound();
+    return user;
+  }
+
+  private async sendWelcomeEmail(user: StoredUser): Promise<void> {
+    try {
+      await this.emails.send(welcomeEmail(user));
+    } catch (error) {
+      this.onWelcomeEmailFailed(error, user.id);
+    }
+  }
+}
+
+/** Validates what the routes validated already, so the rules hold for every caller (create-admin too). */
+function assertValid(input: { email?: string | undefined; password?: string | undefined; name?: string | undefined }): void {
+  const errors: FieldError[] = [];
+  const check = (field: string, violation: string | undefined): void => {
+    if (violation !== undefined) errors.push({ field, message: violation });
+  };
+  if (input.email !== undefined) check('email', emailViolation(input.email));
+  if (input.password !== undefined) check('password', passwordPolicyViolation(input.password));
+  if (input.name !== undefined) check('name', nameViolation(input.name));
+  if (errors.length > 0) throw validationFailed(errors);
+}
+
+function validationFailed(errors: FieldError[]): BadRequestError {
+  return new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors });
+}
+
+// One message for an unknown email, a wrong password and a locked account: the response must not tell
+// an attacker which emails exist or which accounts are being throttled.
+function invalidCredentials(): UnauthorizedError {
+  return new UnauthorizedError('Invalid email or password', { code: 'INVALID_CREDENTIALS' });
+}
+
+function userNotFound(): NotFoundError {
+  return new NotFoundError('User not found', { code: 'USER_NOT_FOUND' });
+}
+
+function emailTaken(): ConflictError {
+  return new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' });
+}
+
+function invalidCursor(cause: unknown): BadRequestError {
+  return new BadRequestError('The cursor is invalid or has expired; start again from the first page', {
+    code: 'INVALID_CURSOR',
+    cause,
+  });
+}
+
+function fromRepositoryError(error: unknown): unknown {
+  if (error instanceof EmailTakenError) return emailTaken();
+  if (error instanceof StaleVersionError) return new PreconditionFailedError(undefined, { cause: error });
+  if (error instanceof UserNotFoundError) return userNotFound();
+  if (error instanceof WriteContentionError) {
+    return new ServiceUnavailableError('Too many concurrent changes to the same data; retry shortly', {
+      cause: error,
+      retryAfterSeconds: 1,
+    });
+  }
+  return error;
+}

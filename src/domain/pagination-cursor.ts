@@ -86,7 +86,12 @@ export class PaginationCursorCodec {
       throw new InvalidCursorError('authentication failed (tampered, or issued for another route or caller)');
     }
 
-    const payload: unknown = JSON.parse(plaintext);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(plaintext);
+    } catch {
+      payload = undefined;
+    }
     if (!isPayload(payload)) throw new InvalidCursorError('unexpected content');
     if (payload.e * 1_000 <= this.now()) throw new InvalidCursorError('expired');
     return payload.p;

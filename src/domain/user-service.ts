@@ -124,7 +124,7 @@ export class UserService {
     try {
       after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
     } catch (error) {
-      if (error instanceof InvalidCursorError || error instanceof SyntaxError) throw invalidCursor(error);
+      if (error instanceof InvalidCursorError) throw invalidCursor(error);
       throw error;
     }
     let result;

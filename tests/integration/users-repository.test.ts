@@ -1,0 +1,243 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { createDocumentClient } from '../../src/data/dynamodb-client';
+import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
+import { emailKey, userKey } from '../../src/data/user-keys';
+import { EmailTakenError, InvalidListPositionError, StaleVersionError, UserNotFoundError } from '../../src/data/user-repository';
+import type { StoredUser } from '../../src/domain/user';
+import { testConfig } from '../helpers/test-environment';
+
+let client: DynamoDBDocumentClient;
+let repository: DynamoDbUserRepository;
+let tableName: string;
+
+beforeAll(() => {
+  const config = testConfig();
+  tableName = config.dynamodb.tableName;
+  client = createDocumentClient(config.dynamodb);
+  repository = new DynamoDbUserRepository(client, tableName);
+});
+
+afterAll(() => client.destroy());
+
+function newUser(overrides: Partial<StoredUser> = {}): StoredUser {
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  return {
+    id,
+    email: `repo-${id}@example.com`,
+    name: 'Repo Test',
+    role: 'user',
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    passwordHash: 'scrypt$17$8$1$not-a-real-hash',
+    failedLoginCount: 0,
+    lastFailedLoginAt: undefined,
+    ...overrides,
+  };
+}
+
+async function rawItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+  const result = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return result.Item;
+}
+
+describe('DynamoDbUserRepository', () => {
+  describe('create', () => {
+    it('stores the user item with its listing keys and an EMAIL# item pointing at it', async () => {
+      // Arrange
+      const user = newUser();
+
+      // Act
+      await repository.create(user);
+
+      // Assert
+      expect(await rawItem(userKey(user.id))).toMatchObject({
+        PK: `USER#${user.id}`,
+        SK: 'PROFILE',
+        GSI1PK: 'USERS',
+        GSI1SK: `${user.createdAt}#${user.id}`,
+        email: user.email,
+        version: 1,
+      });
+      expect(await rawItem(emailKey(user.email))).toEqual({ PK: `EMAIL#${user.email}`, SK: 'EMAIL', type: 'EMAIL', userId: user.id });
+      expect(await repository.findByEmail(user.email)).toEqual(user);
+    });
+
+    it('throws EmailTakenError and writes nothing when the email is claimed', async () => {
+      // Arrange
+      const first = newUser();
+      await repository.create(first);
+      const second = newUser({ email: first.email });
+
+      // Act
+      const attempt = repository.create(second);
+
+      // Assert
+      await expect(attempt).rejects.toBeInstanceOf(EmailTakenError);
+      expect(await rawItem(userKey(second.id))).toBeUndefined();
+      expect(await rawItem(emailKey(first.email))).toMatchObject({ userId: first.id });
+    });
+  });
+
+  describe('update', () => {
+    it('moves the email claim in the same write that changes the email and bumps the version', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+      const newEmail = `moved-${user.id}@example.com`;
+
+      // Act
+      const updated = await repository.update(user, { email: newEmail, name: 'Moved' }, '2030-01-01T00:00:00.000Z');
+
+      // Assert
+      expect(updated).toMatchObject({ email: newEmail, name: 'Moved', version: 2, updatedAt: '2030-01-01T00:00:00.000Z' });
+      expect(await rawItem(emailKey(user.email))).toBeUndefined();
+      expect(await rawItem(emailKey(newEmail))).toMatchObject({ userId: user.id });
+      expect(await repository.findById(user.id)).toEqual(updated);
+    });
+
+    it('throws StaleVersionError and changes nothing when the version moved on', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+      await repository.update(user, { name: 'First writer' }, new Date().toISOString());
+
+      // Act
+      const attempt = repository.update(user, { name: 'Second writer', email: `stale-${user.id}@example.com` }, new Date().toISOString());
+
+      // Assert
+      await expect(attempt).rejects.toBeInstanceOf(StaleVersionError);
+      expect(await repository.findById(user.id)).toMatchObject({ name: 'First writer', email: user.email, version: 2 });
+      expect(await rawItem(emailKey(`stale-${user.id}@example.com`))).toBeUndefined();
+    });
+
+    it('throws EmailTakenError and changes nothing when the new email is claimed', async () => {
+      // Arrange
+      const owner = newUser();
+      const mover = newUser();
+      await repository.create(owner);
+      await repository.create(mover);
+
+      // Act
+      const attempt = repository.update(mover, { email: owner.email }, new Date().toISOString());
+
+      // Assert
+      await expect(attempt).rejects.toBeInstanceOf(EmailTakenError);
+      expect(await repository.findById(mover.id)).toEqual(mover);
+      expect(await rawItem(emailKey(mover.email))).toMatchObject({ userId: mover.id });
+      expect(await rawItem(emailKey(owner.email))).toMatchObject({ userId: owner.id });
+    });
+
+    it('throws UserNotFoundError for a deleted user', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+      await repository.delete(user.id);
+
+      // Act
+      const attempt = repository.update(user, { name: 'Ghost' }, new Date().toISOString());
+
+      // Assert
+      await expect(attempt).rejects.toBeInstanceOf(UserNotFoundError);
+      expect(await rawItem(userKey(user.id))).toBeUndefined();
+    });
+  });
+
+  describe('delete', () => {
+    it('removes the user and its email claim, and reports false the second time', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+
+      // Act
+      const first = await repository.delete(user.id);
+      const second = await repository.delete(user.id);
+
+      // Assert
+      expect([first, second]).toEqual([true, false]);
+      expect(await rawItem(userKey(user.id))).toBeUndefined();
+      expect(await rawItem(emailKey(user.email))).toBeUndefined();
+    });
+  });
+
+  describe('listNewestFirst', () => {
+    it('pages through users newest first with the positions it hands out', async () => {
+      // Arrange: three users with distinct creation times far in the future
+      const base = Date.parse('2999-01-01T00:00:00.000Z');
+      const users = [0, 1, 2].map((offset) => newUser({ createdAt: new Date(base + offset * 1_000).toISOString() }));
+      for (const user of users) await repository.create(user);
+
+      // Act
+      const first = await repository.listNewestFirst(2, undefined);
+      const second = await repository.listNewestFirst(2, first.next);
+
+      // Assert: nothing else in the test table is dated that far ahead, so ours lead the listing
+      expect(first.users.map((user) => user.id)).toEqual([users[2]?.id, users[1]?.id]);
+      expect(second.users[0]?.id).toBe(users[0]?.id);
+      const keys = [...first.users, ...second.users].map((user) => `${user.createdAt}#${user.id}`);
+      expect(keys).toEqual([...keys].sort().reverse());
+      expect(first.next).toEqual(expect.objectContaining({ GSI1PK: 'USERS' }));
+    });
+
+    it('reports no next position on the last page', async () => {
+      // Arrange
+      await repository.create(newUser());
+
+      // Act
+      let page = await repository.listNewestFirst(100, undefined);
+      while (page.next !== undefined) page = await repository.listNewestFirst(100, page.next);
+
+      // Assert
+      expect(page.next).toBeUndefined();
+    });
+
+    it.each([
+      ['a foreign partition', { PK: 'RATE#x', SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: 'a#x' }],
+      ['another index', { PK: 'USER#x', SK: 'PROFILE', GSI1PK: 'ORDERS', GSI1SK: 'a#x' }],
+      ['extra attributes', { PK: 'USER#x', SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: 'a#x', extra: 'y' }],
+    ])('refuses a position with %s', async (_label, position) => {
+      await expect(repository.listNewestFirst(10, position)).rejects.toBeInstanceOf(InvalidListPositionError);
+    });
+  });
+
+  describe('claimPasswordAttempt', () => {
+    it('lets exactly one of two attempts that saw the same count through', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+
+      // Act
+      const outcomes = await Promise.all([
+        repository.claimPasswordAttempt(user.id, 0, 1_000),
+        repository.claimPasswordAttempt(user.id, 0, 1_001),
+      ]);
+
+      // Assert
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      expect(await repository.findById(user.id)).toMatchObject({ failedLoginCount: 1, version: 1 });
+    });
+
+    it('is reset by clearPasswordFailures, which replaces the hash only if it is unchanged', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+      await repository.claimPasswordAttempt(user.id, 0, 1_000);
+
+      // Act
+      await repository.clearPasswordFailures(user.id, { from: 'some other hash', to: 'must not be stored' });
+      const afterStaleRehash = await repository.findById(user.id);
+      await repository.clearPasswordFailures(user.id, { from: user.passwordHash, to: 'scrypt$fresh' });
+
+      // Assert
+      expect(afterStaleRehash).toMatchObject({ failedLoginCount: 1, passwordHash: user.passwordHash });
+      expect(await repository.findById(user.id)).toMatchObject({
+        failedLoginCount: 0,
+        lastFailedLoginAt: undefined,
+        passwordHash: 'scrypt$fresh',
+        version: 1,
+      });
+    });
+  });
+});

@@ -4,7 +4,12 @@
 //   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer, with its production dependencies
 //   dist/server.js, dist/create-admin.js                 the local host and tools (node_modules stay external)
 //
-// Usage: node scripts/build.mts [function|layer|local ...] [--out-function DIR] [--out-layer DIR] [--if-stale]
+// Usage: node scripts/build.mts [function|layer|local ...] [--out-function DIR] [--out-layer DIR] [--metafile FILE]
+//                                [--if-stale]
+//   --out-function, --out-layer   build there instead of dist/function, dist/layer (the Makefile passes sam
+//                                 build's ARTIFACTS_DIR); the folder is emptied first
+//   --metafile   where to write the function's esbuild metafile (default: dist/function.meta.json when
+//                building to dist/function, none otherwise)
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -82,8 +87,8 @@ function layerProvidedNames(): string[] {
   return [...names];
 }
 
-async function buildFunction(outDir: string): Promise<Metafile> {
-  rmSync(outDir, { recursive: true, force: true });
+async function buildFunction(outDir: string, metafilePath: string | undefined): Promise<Metafile> {
+  cleanOutputDir(outDir);
   const result = await build({
     entryPoints: { index: join(root, 'src/lambda.ts') },
     outdir: outDir,
@@ -101,8 +106,20 @@ async function buildFunction(outDir: string): Promise<Metafile> {
     metafile: true,
     logLevel: 'warning',
   });
-  writeFileSync(join(root, 'dist/function.meta.json'), JSON.stringify(result.metafile));
+  if (metafilePath !== undefined) {
+    mkdirSync(dirname(metafilePath), { recursive: true });
+    writeFileSync(metafilePath, JSON.stringify(result.metafile));
+  }
   return result.metafile;
+}
+
+// Output folders are emptied first, so a stale file never ships. `sam build` and the Makefile pass folders
+// from outside (ARTIFACTS_DIR): refuse one that holds the project, where emptying would delete the sources.
+function cleanOutputDir(outDir: string): void {
+  if (root === outDir || root.startsWith(`${outDir}${sep}`)) {
+    throw new Error(`refusing to use ${outDir} as an output folder: it contains the project`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
 }
 
 // Files Lambda never reads: types, source maps, docs, tests. They only slow deploys and cold starts.
@@ -110,7 +127,7 @@ const PRUNED_FILE = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|\.ts|\.tsbuildinfo)$/i;
 const PRUNED_DIR = new Set(['test', 'tests', '__tests__', 'docs', 'doc', 'example', 'examples', '.github', 'coverage']);
 
 async function buildLayer(outDir: string): Promise<void> {
-  rmSync(outDir, { recursive: true, force: true });
+  cleanOutputDir(outDir);
   const nodeModules = join(outDir, 'nodejs/node_modules');
   const packageDir = join(nodeModules, layerPackage.name);
   await build({
@@ -206,6 +223,7 @@ async function main(): Promise<void> {
       'if-stale': { type: 'boolean', default: false },
       'out-function': { type: 'string' },
       'out-layer': { type: 'string' },
+      metafile: { type: 'string' },
     },
   });
   const targets = positionals.length > 0 ? positionals : ['function', 'layer', 'local'];
@@ -213,7 +231,13 @@ async function main(): Promise<void> {
     if (!['function', 'layer', 'local'].includes(target)) throw new Error(`unknown build target "${target}" (function, layer, local)`);
   }
   mkdirSync(join(root, 'dist'), { recursive: true });
-  if (targets.includes('function')) await buildFunction(resolve(values['out-function'] ?? join(root, 'dist/function')));
+  // The default build keeps its metafile in dist/ (the test of the bundle reads one); a build elsewhere (sam
+  // build, the artifact tests) writes one only when asked, so it never touches dist/.
+  const outFunction = values['out-function'];
+  const metafile = values.metafile ?? (outFunction === undefined ? join(root, 'dist/function.meta.json') : undefined);
+  if (targets.includes('function')) {
+    await buildFunction(resolve(outFunction ?? join(root, 'dist/function')), metafile === undefined ? undefined : resolve(metafile));
+  }
   if (targets.includes('layer')) await buildLayer(resolve(values['out-layer'] ?? join(root, 'dist/layer')));
   if (targets.includes('local') && !(values['if-stale'] && localBuildIsFresh())) await buildLocal();
 }

@@ -21,7 +21,8 @@ assertCompatibleLayer(builtAgainst, middlewareVersion);
 const config = loadConfig();
 
 async function initialise(): Promise<HttpHandler> {
-  const deps = buildDependencies(config, { jwtSecret: await resolveJwtSecret(config.auth.jwtSecret) });
+  const jwtSecret = await resolveJwtSecret(config.auth.jwtSecret, { region: config.dynamodb.region });
+  const deps = buildDependencies(config, { jwtSecret });
   const app = createApp(deps);
   const proxy = serverlessExpress({ app });
   // v5 resolves a promise; its published type still declares Lambda's legacy callback parameter.
@@ -29,12 +30,23 @@ async function initialise(): Promise<HttpHandler> {
   return withLambdaInvoke(proxyRequest);
 }
 
-const ready = initialise();
-// Keep an init failure from surfacing as an unhandled rejection before the first invoke awaits it.
-ready.catch(() => undefined);
+// Started at module load, so the secret is read during Lambda's init phase (before provisioned concurrency
+// takes traffic). A failed attempt (say, Secrets Manager timing out) fails the invocation that awaited it and
+// is forgotten, so the next invocation tries again instead of the environment failing until it is recycled.
+let ready: Promise<HttpHandler> | undefined = startInitialising();
+
+function startInitialising(): Promise<HttpHandler> {
+  const attempt = initialise();
+  // Also keeps an init failure from surfacing as an unhandled rejection before the first invoke awaits it.
+  attempt.catch(() => {
+    if (ready === attempt) ready = undefined;
+  });
+  return attempt;
+}
 
 /** The Lambda entry point (`index.handler` in the bundle). */
 export async function handler(event: LambdaHttpEvent, context: Context): Promise<unknown> {
+  ready ??= startInitialising();
   const proxy = await ready;
   return proxy(event, context);
 }

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTokenIssuer } from '@lambdalith/middleware';
+import type { Express } from 'express';
+import request from 'supertest';
+import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
+import { PasswordHasher } from '../../src/domain/password-hasher';
+import type { Role, StoredUser } from '../../src/domain/user';
+import type { Dependencies } from '../../src/dependencies';
+import { createTestApp } from './test-app';
+import { TEST_JWT_SECRET, TEST_TABLE_NAME, testConfig } from './test-environment';
+
+/** The password every seeded user has. */
+export const SEED_PASSWORD = 'seeded password 0123456789';
+
+/** A unique, valid email for one test. */
+export function uniqueEmail(label = 'user'): string {
+  return `${label}-${randomUUID()}@example.com`;
+}
+
+/**
+ * The app as the users tests drive it. Every request comes from 127.0.0.1, and the rate-limit counters
+ * live in the shared test table, so the auth limit is lifted unless a test is about it.
+ */
+export function createUsersTestApp(overrides: Record<string, string> = {}): { app: Express; deps: Dependencies } {
+  return createTestApp({ AUTH_RATE_LIMIT: '1000000', ...overrides });
+}
+
+let seedHash: Promise<string> | undefined;
+
+/**
+ * Stores a user directly, with a password hash computed once per test file (a hash costs ~0.5 s), for
+ * tests whose subject is not registration. Real repository, real table.
+ */
+export async function seedUser(
+  options: Partial<Pick<StoredUser, 'role' | 'email' | 'name' | 'passwordHash' | 'failedLoginCount' | 'lastFailedLoginAt'>> = {},
+): Promise<StoredUser> {
+  seedHash ??= new PasswordHasher().hash(SEED_PASSWORD);
+  const now = new Date().toISOString();
+  const user: StoredUser = {
+    id: randomUUID(),
+    email: options.email ?? uniqueEmail(options.role ?? 'user'),
+    name: options.name ?? 'Seeded User',
+    role: options.role ?? 'user',
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    passwordHash: options.passwordHash ?? (await seedHash),
+    failedLoginCount: options.failedLoginCount ?? 0,
+    lastFailedLoginAt: options.lastFailedLoginAt,
+  };
+  const deps = testRepositoryDependencies();
+  await deps.repository.create(user);
+  return user;
+}
+
+let repositoryDeps: { repository: DynamoDbUserRepository } | undefined;
+function testRepositoryDependencies(): { repository: DynamoDbUserRepository } {
+  if (repositoryDeps === undefined) {
+    const { deps } = createTestApp();
+    repositoryDeps = { repository: new DynamoDbUserRepository(deps.documentClient, TEST_TABLE_NAME) };
+  }
+  return repositoryDeps;
+}
+
+/** The user as stored now (for asserting that a failed request changed nothing). */
+export function storedUser(id: string): Promise<StoredUser | undefined> {
+  return testRepositoryDependencies().repository.findById(id);
+}
+
+/** An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL). */
+export async function tokenFor(userId: string): Promise<string> {
+  const { auth } = testConfig();
+  const issuer = createTokenIssuer({ hs256Secret: TEST_JWT_SECRET, issuer: auth.issuer, audience: auth.audience, ttlSeconds: auth.accessTokenTtlSeconds });
+  return (await issuer.issue(userId)).accessToken;
+}
+
+/** `Authorization` header for `userId`. */
+export async function bearer(userId: string): Promise<{ Authorization: string }> {
+  return { Authorization: `Bearer ${await tokenFor(userId)}` };
+}
+
+/** Registers through the API and returns the response. */
+export function register(app: Express, body: Record<string, unknown>): request.Test {
+  return request(app).post('/auth/register').send(body);
+}
+
+/** A response as the rate-limit tests see it. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: unknown;
+}
+
+/**
+ * A random loopback address (127.x.y.z). Rate limits count per client IP in the shared test table, so a
+ * test about limits sends from an address of its own.
+ */
+export function uniqueLoopbackAddress(): string {
+  const octet = (): number => 1 + Math.floor(Math.random() * 250);
+  return `127.${octet()}.${octet()}.${octet()}`;
+}
+
+/** POSTs JSON to the app over a real socket whose client end is bound to `sourceAddress`. */
+export function postFrom(app: Express, sourceAddress: string, path: string, body: unknown): Promise<RawResponse> {
+  return postBytes(app, path, Buffer.from(JSON.stringify(body), 'utf8'), { sourceAddress });
+}
+
+/** POSTs exactly these bytes (supertest would re-encode them) as `application/json` over a real socket. */
+export async function postBytes(app: Express, path: string, bytes: Buffer, options: { sourceAddress?: string } = {}): Promise<RawResponse> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise<RawResponse>((resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          ...(options.sourceAddress === undefined ? {} : { localAddress: options.sourceAddress }),
+          headers: { 'Content-Type': 'application/json', 'Content-Length': bytes.length },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) }));
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(bytes);
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

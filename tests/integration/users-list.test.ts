@@ -26,7 +26,7 @@ describe('GET /users', () => {
     do {
       const limit = pages.length < 3 ? 2 : 100;
       limits.push(limit);
-      const response = await request(app)
+      const response: request.Response = await request(app)
         .get('/users')
         .query(cursor === null ? { limit } : { limit, cursor })
         .set(headers);

@@ -7,6 +7,7 @@
 # folder, never from the working directory.
 #
 # By hand: make build-ApiFunction ARTIFACTS_DIR=/tmp/task; make build-MiddlewareLayer ARTIFACTS_DIR=/tmp/opt
+# METAFILE=path (optional) also writes the function's esbuild metafile there (tests/artifact reads it).
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 # npm puts node_modules/.bin first on the PATH, so the build runs on the pinned Node 24 (the devDependency
@@ -18,7 +19,7 @@ BUILD := npm --prefix "$(ROOT)" run --silent build --
 # The function: dist/function's layout (index.js + source map) at the root of the zip, as `Handler:
 # index.handler` expects.
 build-ApiFunction: check-artifacts-dir check-install
-	$(BUILD) function --out-function "$(ARTIFACTS_DIR)"
+	$(BUILD) function --out-function "$(ARTIFACTS_DIR)" $(if $(METAFILE),--metafile "$(METAFILE)")
 
 # The layer: SAM leaves the layout to us; Lambda adds /opt/nodejs/node_modules to NODE_PATH, so the packages
 # go under $(ARTIFACTS_DIR)/nodejs/node_modules/.

@@ -22,6 +22,10 @@ export function createDocumentClient(config: DynamoDbConfig): DynamoDBDocumentCl
     requestHandler: new NodeHttpHandler({
       connectionTimeout: config.connectTimeoutMs,
       requestTimeout: config.requestTimeoutMs,
+      // Without this, smithy only logs a warning when requestTimeout passes and keeps waiting: a hung
+      // endpoint would still hang the request (tests/integration/health.test.ts proves it does not).
+      throwOnRequestTimeout: true,
+      socketTimeout: config.requestTimeoutMs,
     }),
   });
   return DynamoDBDocumentClient.from(client, {

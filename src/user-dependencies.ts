@@ -68,6 +68,8 @@ function emailSender(config: Config, logger: Logger): EmailSender {
   if (config.runtime !== 'lambda') return new OutboxEmailSender(join(config.dataDir, 'outbox'), from, logger);
   const client = new SESv2Client({
     region: config.dynamodb.region,
+    ...(config.email.sesEndpoint === undefined ? {} : { endpoint: config.email.sesEndpoint }),
+    ...(config.email.useLocalCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 2,
     // Bounded like the DynamoDB client: a slow SES delays the registration by a few seconds at most.
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),

@@ -142,6 +142,9 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 async function stopGuardian(guardian: ChildProcess): Promise<void> {
   if (guardian.exitCode !== null || guardian.signalCode !== null) return;
+  // The handle was unref'd while running; without ref() the event loop could empty and this process exit
+  // before the JVM has stopped, leaving it behind.
+  guardian.ref();
   const done = exited(guardian);
   guardian.stdin?.end();
   guardian.kill('SIGTERM');

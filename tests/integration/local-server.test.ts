@@ -1,0 +1,156 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../src/data/dynamodb-client';
+
+// `npm start` as a process: the built dist/server.js on Node 24 (jest runs on it), with its own embedded
+// DynamoDB Local under a temporary DATA_DIR.
+const root = resolve(__dirname, '../..');
+const serverScript = join(root, 'dist/server.js');
+
+interface RunningServer {
+  readonly process: ChildProcess;
+  readonly baseUrl: string;
+  readonly dynamodbEndpoint: string;
+  output(): string;
+}
+
+function baseEnv(dataDir: string): NodeJS.ProcessEnv {
+  return { PATH: process.env['PATH'], HOME: process.env['HOME'], HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_FORMAT: 'json', LOG_LEVEL: 'INFO' };
+}
+
+async function startServer(dataDir: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, [serverScript], { cwd: root, env: baseEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const listening = /listening on (http:\/\/[\d.:]+)/.exec(output);
+    const endpoint = /"dynamodb":"(http:\/\/[\d.:]+)"/.exec(output);
+    if (listening?.[1] !== undefined && endpoint?.[1] !== undefined) {
+      return { process: child, baseUrl: listening[1], dynamodbEndpoint: endpoint[1], output: () => output };
+    }
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start:\n${output}`);
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+}
+
+/** PIDs of processes whose command line mentions `text` (the DynamoDB Local JVM names its dbPath). */
+function processesMentioning(text: string): string[] {
+  const result = spawnSync('pgrep', ['-f', text], { encoding: 'utf8' });
+  return result.stdout.split('\n').filter((pid) => pid.trim() !== '' && Number(pid) !== process.pid);
+}
+
+async function waitUntilNoProcessMentions(text: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = processesMentioning(text);
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(100);
+    left = processesMentioning(text);
+  }
+  return left;
+}
+
+function documentClientFor(endpoint: string): ReturnType<typeof createDocumentClient> {
+  return createDocumentClient({
+    endpoint,
+    region: 'us-east-1',
+    tableName: 'lambdalith',
+    useLocalCredentials: true,
+    connectTimeoutMs: 1_000,
+    requestTimeoutMs: 5_000,
+    maxAttempts: 2,
+  });
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts/build.mts'), 'local'], { cwd: root, stdio: 'pipe' });
+}, 60_000);
+
+describe('npm start (dist/server.js)', () => {
+  it('serves /health and /health/ready, stops on SIGINT with exit 0 and no DynamoDB Local left, and keeps data for the next start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const first = await startServer(dataDir);
+    const health = await fetch(`${first.baseUrl}/health`);
+    const ready = await fetch(`${first.baseUrl}/health/ready`);
+    const writer = documentClientFor(first.dynamodbEndpoint);
+    await writer.send(new PutCommand({ TableName: 'lambdalith', Item: { PK: 'TEST#persist', SK: 'ITEM', value: 'kept' } }));
+    writer.destroy();
+
+    first.process.kill('SIGINT');
+    const firstExit = await exitOf(first.process);
+    const leftAfterStop = processesMentioning(dataDir);
+    const second = await startServer(dataDir);
+    const reader = documentClientFor(second.dynamodbEndpoint);
+    const stored = await reader.send(new GetCommand({ TableName: 'lambdalith', Key: { PK: 'TEST#persist', SK: 'ITEM' } }));
+    reader.destroy();
+    second.process.kill('SIGTERM');
+    const secondExit = await exitOf(second.process);
+
+    expect({ health: health.status, ready: ready.status }).toEqual({ health: 200, ready: 200 });
+    expect(firstExit).toEqual({ code: 0, signal: null });
+    expect(leftAfterStop).toEqual([]);
+    expect(stored.Item).toMatchObject({ value: 'kept' });
+    expect(secondExit).toEqual({ code: 0, signal: null });
+    expect(await waitUntilNoProcessMentions(dataDir, 5_000)).toEqual([]);
+  }, 120_000);
+
+  it('leaves no DynamoDB Local behind when the server itself is killed with SIGKILL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const server = await startServer(dataDir);
+
+    server.process.kill('SIGKILL');
+    await exitOf(server.process);
+
+    expect(await waitUntilNoProcessMentions(dataDir, 15_000)).toEqual([]);
+  }, 120_000);
+
+  it('exits 1 with a message naming both ways out when Java is not installed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const child = spawn(process.execPath, [serverScript], {
+      cwd: root,
+      env: { ...baseEnv(dataDir), PATH: '/nonexistent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const exit = await exitOf(child);
+
+    expect(exit.code).toBe(1);
+    expect(stderr).toMatch(/needs Java/);
+    expect(stderr).toMatch(/DYNAMODB_ENDPOINT/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('exits 1 naming an invalid variable, without printing its value, before starting anything', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const child = spawn(process.execPath, [serverScript], {
+      cwd: root,
+      env: { ...baseEnv(dataDir), PORT: 'not-a-port', JWT_SECRET: 'too-short-secret-value' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const exit = await exitOf(child);
+
+    expect(exit.code).toBe(1);
+    expect(stderr).toMatch(/PORT must be an integer/);
+    expect(stderr).toMatch(/JWT_SECRET must be at least 32 bytes/);
+    expect(stderr).not.toContain('too-short-secret-value');
+    expect(stderr).not.toContain('not-a-port');
+    expect(processesMentioning(dataDir)).toEqual([]);
+  }, 60_000);
+});

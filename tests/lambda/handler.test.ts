@@ -17,6 +17,13 @@ afterAll(() => {
   process.env = savedEnv;
 });
 
+// The auth routes are rate-limited per client address; each test request comes from its own address.
+let nextAddress = 1;
+function uniqueSourceIp(): string {
+  nextAddress += 1;
+  return `198.51.${Math.floor(nextAddress / 250) % 250}.${(nextAddress % 250) + 1}`;
+}
+
 async function invoke(source: EventSource, spec: HttpRequestSpec, context: Context = lambdaContext()): Promise<NormalizedResponse> {
   return source.parseResult(await handler(source.event(spec), context));
 }
@@ -56,6 +63,47 @@ describe.each(eventSources)('the Lambda handler behind $name', (source) => {
 
     expect(response).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD' } });
     expect(JSON.parse(response.body)).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+  });
+
+  it('answers a malformed JSON POST with a 400 problem', async () => {
+    const response = await invoke(source, {
+      method: 'POST',
+      path: '/auth/register',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"email": "broken@example.com", ',
+      sourceIp: uniqueSourceIp(),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
+  });
+
+  it('decodes a base64-encoded body before parsing it (API Gateway binary media types)', async () => {
+    const response = await invoke(source, {
+      method: 'POST',
+      path: '/auth/register',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"email": ',
+      base64: true,
+      sourceIp: uniqueSourceIp(),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'MALFORMED_JSON' });
+  });
+
+  it('answers a non-JSON body on a JSON route with 415', async () => {
+    const response = await invoke(source, {
+      method: 'POST',
+      path: '/auth/register',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'email=a%40example.com&password=x',
+      sourceIp: uniqueSourceIp(),
+    });
+
+    expect(response.statusCode).toBe(415);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
   it('gives two invocations that share one gateway request id (as sam local does) two request ids', async () => {

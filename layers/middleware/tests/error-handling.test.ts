@@ -28,7 +28,7 @@ function recordingLogger(): ErrorLogger & { errors: LoggedError[] } {
 function appWith(options: { logger?: ErrorLogger; mapError?: (error: unknown) => HttpError | undefined } = {}): Express {
   const app = express();
   app.use(requestContext());
-  app.route('/items').post(jsonBody({ limit: '1kb' }), (req, res) => {
+  app.route('/items').post(...jsonBody({ limit: '1kb' }), (req, res) => {
     res.status(201).json({ received: req.body as unknown });
   }).get((_req, res) => {
     res.json([]);

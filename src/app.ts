@@ -1,5 +1,16 @@
 import express, { type Express } from 'express';
-import { errorHandler, notFound, requestContext, type Logger } from '@lambdalith/middleware';
+import {
+  corsPolicy,
+  errorHandler,
+  notFound,
+  requestContext,
+  requestLogger,
+  requestMetrics,
+  securityHeaders,
+  type Logger,
+  type Metrics,
+  type RateLimitStore,
+} from '@lambdalith/middleware';
 import { toServiceUnavailable } from './data/dynamodb-errors';
 import type { ReadinessCheck } from './data/table-readiness';
 import { healthRoutes } from './routes/health-routes';
@@ -8,7 +19,19 @@ import { healthRoutes } from './routes/health-routes';
 export interface AppDependencies {
   readonly version: string;
   readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Browser origins allowed by CORS (empty: no CORS headers at all). */
+  readonly corsOrigins: readonly string[];
+  /** Spread into `rateLimit({ ...deps.authRateLimit, keyPrefix })` on login and registration. */
+  readonly authRateLimit: AuthRateLimit;
   readonly checkReadiness: ReadinessCheck;
+}
+
+/** The shared rate-limit store and the auth routes' limit, from config. */
+export interface AuthRateLimit {
+  readonly store: RateLimitStore;
+  readonly limit: number;
+  readonly windowSeconds: number;
 }
 
 /**
@@ -23,7 +46,13 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', false);
   app.set('etag', false);
 
+  // Global middleware, in order: the request context first (everything after reads it), then headers every
+  // response carries, then per-request logging and metrics, which observe the finished response.
   app.use(requestContext());
+  app.use(securityHeaders());
+  app.use(corsPolicy({ origins: deps.corsOrigins }));
+  app.use(requestLogger({ logger: deps.logger }));
+  app.use(requestMetrics({ metrics: deps.metrics }));
 
   app.use(healthRoutes(deps));
 

@@ -34,6 +34,12 @@ export interface AuthConfig {
   readonly accessTokenTtlSeconds: number;
 }
 
+/** A fixed-window rate limit: `limit` requests per `windowSeconds`. */
+export interface RateLimitConfig {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
 export interface Config {
   /** `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set, `local` otherwise. */
   readonly runtime: 'lambda' | 'local';
@@ -46,6 +52,7 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
+  readonly rateLimit: { readonly auth: RateLimitConfig };
   readonly email: { readonly from: string | undefined };
 }
 
@@ -123,6 +130,13 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
     metrics: {
       enabled: read.boolean('METRICS_ENABLED', { default: inLambda }),
       namespace: read.string('METRICS_NAMESPACE', { default: 'lambdalith', pattern: /^[a-zA-Z0-9._#:/-]{1,255}$/ }),
+    },
+    rateLimit: {
+      // Per client IP, shared by every Lambda instance (counted in DynamoDB).
+      auth: {
+        limit: read.integer('AUTH_RATE_LIMIT', { default: 10, min: 1, max: 1_000_000 }),
+        windowSeconds: read.integer('AUTH_RATE_LIMIT_WINDOW_SECONDS', { default: 60, min: 1, max: 86_400 }),
+      },
     },
     email: {
       from: inLambda ? read.string('EMAIL_FROM', { pattern: /^[^\s@]+@[^\s@]+$/ }) : read.optionalString('EMAIL_FROM'),

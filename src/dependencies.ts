@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '@lambdalith/middleware';
+import { createLogger, createMetrics } from '@lambdalith/middleware';
 import packageJson from '../package.json';
 import type { AppDependencies } from './app';
 import type { Config } from './config';
 import { createDocumentClient } from './data/dynamodb-client';
+import { DynamoDbRateLimitStore } from './data/dynamodb-rate-limit-store';
 import { tableReadiness } from './data/table-readiness';
 
 export const appVersion: string = packageJson.version;
@@ -20,11 +21,15 @@ export interface ResolvedSecrets {
 
 /** Builds clients → repositories → services, once per process (per cold start in Lambda). */
 export function buildDependencies(config: Config, _secrets: ResolvedSecrets): Dependencies {
-  const logger = createLogger({ serviceName: config.serviceName, level: config.log.level });
+  const logger = createLogger({ serviceName: config.serviceName, level: config.log.level, format: config.log.format });
+  const metrics = createMetrics({ namespace: config.metrics.namespace, serviceName: config.serviceName, enabled: config.metrics.enabled });
   const documentClient = createDocumentClient(config.dynamodb);
   return {
     version: appVersion,
     logger,
+    metrics,
+    corsOrigins: config.corsOrigins,
+    authRateLimit: { store: new DynamoDbRateLimitStore(documentClient, config.dynamodb.tableName), ...config.rateLimit.auth },
     documentClient,
     checkReadiness: tableReadiness(documentClient, config.dynamodb.tableName),
   };

@@ -39,5 +39,28 @@ export {
   type RequestContextOptions,
   type Principal,
 } from './context/request-context';
-export { createLogger, type CreateLoggerOptions, type LogLevelName, type Logger } from './logging/create-logger';
+export {
+  createLogger,
+  type CreateLoggerOptions,
+  type LogFormatName,
+  type LogLevelName,
+  type Logger,
+} from './logging/create-logger';
+export { redactSecrets, REDACTED } from './logging/redact';
+export { requestLogger, type RequestLoggerOptions } from './logging/request-logger';
+export { createMetrics, metricsEnabled, MetricUnit, type CreateMetricsOptions, type Metrics } from './metrics/create-metrics';
+export { requestMetrics, UNMATCHED_ROUTE, type RequestMetricsOptions } from './metrics/request-metrics';
+export { authenticate, type AuthenticateOptions, type VerifiedClaims } from './auth/authenticate';
+export { getAuth } from './auth/get-auth';
+export { requireRole } from './auth/require-role';
+export { createTokenIssuer, type IssuedToken, type TokenIssuer, type TokenIssuerOptions } from './auth/token-issuer';
+export { MIN_HS256_SECRET_BYTES } from './auth/hs256-secret';
+export { validate, validatedData } from './validation/validate';
+// The builders the app writes its rules with, so the app and this package share one express-validator.
+export { body, query, param, header, checkExact, matchedData, type ValidationChain } from 'express-validator';
+export { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit';
+export { fixedWindow, type RateLimitCount, type RateLimitStore } from './rate-limit/rate-limit-store';
+export { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store';
+export { securityHeaders } from './security/security-headers';
+export { corsPolicy, type CorsPolicyOptions } from './security/cors-policy';
 export { middlewareVersion } from './version';

@@ -8,6 +8,8 @@ import type { Context } from 'aws-lambda';
 export interface LambdaInvoke {
   readonly event: LambdaHttpEvent;
   readonly context: Context;
+  /** `true` for the first invocation this execution environment serves (Lambda's "cold start"). */
+  readonly coldStart: boolean;
 }
 
 /** The parts of an HTTP-like Lambda event this package reads. */
@@ -28,6 +30,10 @@ export interface LambdaHttpEvent {
 // scope per invocation keeps each request bound to its own event and context.
 const invokeStorage = new AsyncLocalStorage<LambdaInvoke>();
 
+// Process-wide on purpose: "cold start" describes the execution environment, not a request. Only the
+// first invocation the wrapped handler sees is cold, even when several arrive at once.
+let servedAnInvocation = false;
+
 /**
  * Wraps a Lambda handler so that every request it serves can read its own invocation with
  * {@link getLambdaInvoke}. Use it around the serverless-express handler.
@@ -42,7 +48,9 @@ export function withLambdaInvoke<TEvent extends LambdaHttpEvent, TResult>(
   handler: (event: TEvent, context: Context) => Promise<TResult>,
 ): (event: TEvent, context: Context) => Promise<TResult> {
   return function lambdaInvokeScope(event, context) {
-    return invokeStorage.run({ event, context }, () => handler(event, context));
+    const coldStart = !servedAnInvocation;
+    servedAnInvocation = true;
+    return invokeStorage.run({ event, context, coldStart }, () => handler(event, context));
   };
 }
 

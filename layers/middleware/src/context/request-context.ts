@@ -74,9 +74,36 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
       principal: undefined,
     };
     contextByRequest.set(req, context);
+    recordRoutePatternWhenMatched(req, context);
     res.setHeader(header, requestId);
     contextStorage.run(context, next);
   };
+}
+
+// Express assigns `req.route` at the moment a route matches, while `req.baseUrl` still holds the mount
+// path of the router that owns it. Later both are unreliable: when a route throws, Express restores
+// `req.baseUrl` on the way out, so an error response would lose the prefix. Observing the assignment
+// records the full pattern (`/users` + `/:id`) once, whatever happens afterwards.
+// Limitation: Express exposes no mount *pattern*, so a router mounted at a parameterised path
+// (`app.use('/orgs/:orgId', router)`) contributes its matched value. Mount routers at literal paths.
+function recordRoutePatternWhenMatched(req: Request, context: RequestContext): void {
+  let route: unknown = (req as { route?: unknown }).route;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: unknown) => {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string') context.routePattern = joinPattern(req.baseUrl, path);
+      else if (Array.isArray(path)) context.routePattern = path.map((item) => joinPattern(req.baseUrl, String(item))).join('|');
+    },
+  });
+}
+
+function joinPattern(baseUrl: string, path: string): string {
+  if (baseUrl === '' || baseUrl === '/') return path;
+  return path === '/' ? baseUrl : `${baseUrl}${path}`;
 }
 
 // API Gateway REST (v1) puts the caller in `identity.sourceIp`, HTTP API and Function URLs in

@@ -1,0 +1,23 @@
+import type { Request } from 'express';
+import type { Principal } from '../context/request-context';
+import { UnauthorizedError } from '../errors/http-errors';
+import { findPrincipal } from './principal-store';
+
+/**
+ * The authenticated caller of a request, typed, so routes never cast. Throws a 401 {@link UnauthorizedError}
+ * when `authenticate()` did not run for this request or did not succeed, so a route that forgot to mount
+ * it fails closed.
+ *
+ * @example
+ * ```ts
+ * router.get('/users/me', authenticate(authOptions), async (req, res) => {
+ *   const { userId } = getAuth(req);
+ *   res.json(await users.get(userId));
+ * });
+ * ```
+ */
+export function getAuth(req: Request): Principal {
+  const principal = findPrincipal(req);
+  if (principal === undefined) throw new UnauthorizedError();
+  return principal;
+}

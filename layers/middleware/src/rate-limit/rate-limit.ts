@@ -1,0 +1,70 @@
+import type { Request, RequestHandler } from 'express';
+import { requestContextOf } from '../context/request-context';
+import { TooManyRequestsError } from '../errors/http-errors';
+import { assertFunction, assertIntegerInRange, assertOptionsObject, invalidOption } from '../options/assert-options';
+import type { RateLimitStore } from './rate-limit-store';
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Where requests are counted; shared across instances in Lambda (the app's DynamoDB store). */
+  readonly store: RateLimitStore;
+  /** Requests allowed per key and window. */
+  readonly limit: number;
+  /** Window length in seconds. */
+  readonly windowSeconds: number;
+  /** Names this limiter's counters (`login`), so two limiters never share one. Letters, digits, `-`, `_`, `:`. */
+  readonly keyPrefix: string;
+  /**
+   * Who is counted. Default: the client IP from the request context (the socket locally, API Gateway's
+   * `sourceIp` in Lambda; `X-Forwarded-For` is never trusted).
+   */
+  readonly key?: (req: Request) => string;
+  /** The clock, in epoch milliseconds. Default `Date.now`; tests pass their own instead of sleeping. */
+  readonly now?: () => number;
+}
+
+/**
+ * Fixed-window rate limiting: each key gets `limit` requests per `windowSeconds`; beyond that, a 429
+ * problem with `Retry-After` until the window ends. Every response carries `RateLimit-Limit`,
+ * `RateLimit-Remaining` and `RateLimit-Reset`. A store failure fails the request (closed), never open.
+ *
+ * @example
+ * ```ts
+ * router.post('/auth/login', rateLimit({ store, limit: 10, windowSeconds: 60, keyPrefix: 'login' }), jsonBody(), login);
+ * ```
+ */
+export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const factory = 'rateLimit()';
+  assertOptionsObject(factory, options);
+  const { store, limit, windowSeconds, keyPrefix } = options;
+  if (typeof store !== 'object' || store === null || typeof store.increment !== 'function') {
+    invalidOption(factory, 'store', 'a RateLimitStore (an object with increment(key, windowSeconds, nowMs))', store);
+  }
+  assertIntegerInRange(factory, 'limit', limit, 1, 1_000_000);
+  assertIntegerInRange(factory, 'windowSeconds', windowSeconds, 1, 86_400);
+  if (typeof keyPrefix !== 'string' || !/^[A-Za-z0-9:_-]{1,64}$/.test(keyPrefix)) {
+    invalidOption(factory, 'keyPrefix', "1–64 letters, digits, '-', '_' or ':'", keyPrefix);
+  }
+  if (options.key !== undefined) assertFunction(factory, 'key', options.key);
+  if (options.now !== undefined) assertFunction(factory, 'now', options.now);
+  const keyOf = options.key ?? clientIp;
+  const now = options.now ?? Date.now;
+
+  return async function rateLimitMiddleware(req, res, next) {
+    try {
+      const nowMs = now();
+      const { count, resetAtMs } = await store.increment(`${keyPrefix}:${keyOf(req) || 'unknown'}`, windowSeconds, nowMs);
+      const secondsToReset = Math.max(1, Math.ceil((resetAtMs - nowMs) / 1_000));
+      res.setHeader('RateLimit-Limit', String(limit));
+      res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));
+      res.setHeader('RateLimit-Reset', String(secondsToReset));
+      next(count > limit ? new TooManyRequestsError(secondsToReset) : undefined);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function clientIp(req: Request): string {
+  return requestContextOf(req).sourceIp;
+}

@@ -1,0 +1,109 @@
+import type { Request, RequestHandler } from 'express';
+import { checkExact, matchedData, validationResult, type ValidationChain, type ValidationError } from 'express-validator';
+import { BadRequestError, type FieldError } from '../errors/http-errors';
+
+/**
+ * Runs express-validator chains and turns every failure into one 400 problem with `code: 'VALIDATION_FAILED'`
+ * and `errors: [{ field, message }]`:
+ * - body fields no chain mentions are rejected (`checkExact` over the body);
+ * - every query parameter a chain mentions must be given once: Express 5 turns `?a=1&a=2` into an array,
+ *   which would otherwise slip past string validators written for one value.
+ *
+ * Read the result with {@link validatedData}, never from `req.body` or `req.query` directly.
+ *
+ * @example
+ * ```ts
+ * router.post(
+ *   '/auth/register',
+ *   jsonBody(),
+ *   validate(body('email').isEmail().normalizeEmail(), body('password').isString().isLength({ min: 12, max: 128 })),
+ *   register,
+ * );
+ * ```
+ */
+export function validate(...chains: ValidationChain[]): RequestHandler {
+  if (chains.length === 0) throw new TypeError('validate(): pass at least one validation chain, e.g. validate(body(\'email\').isEmail())');
+  for (const [index, chain] of chains.entries()) {
+    if (typeof chain !== 'function' || typeof (chain as Partial<ValidationChain>).run !== 'function' || !('builder' in chain)) {
+      throw new TypeError(`validate(): argument ${index + 1} is not an express-validator chain (use body(), query(), param() or header())`);
+    }
+  }
+  const scalarQueryFields = queryFieldsOf(chains);
+  const exactBody = checkExact(chains, { locations: ['body'], message: 'Unknown field' });
+
+  return async function validateMiddleware(req, _res, next) {
+    try {
+      const repeated = repeatedQueryParameters(req, scalarQueryFields);
+      for (const chain of chains) await chain.run(req);
+      await exactBody.run(req);
+      const errors = [...repeated, ...validationResult(req).array({ onlyFirstError: true }).flatMap(toFieldErrors)];
+      if (errors.length > 0) {
+        next(new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: dedupe(errors) }));
+        return;
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/**
+ * The data the chains validated (and sanitised) for this request, typed. Only fields a chain mentioned and
+ * that passed are included, so unexpected input never reaches a route.
+ *
+ * @example
+ * ```ts
+ * const { email, password } = validatedData<{ email: string; password: string }>(req);
+ * ```
+ */
+export function validatedData<T extends object = Record<string, unknown>>(req: Request): T {
+  return matchedData(req, { onlyValidData: true, includeOptionals: false }) as T;
+}
+
+// Wildcard selectors (`items.*`) and nested paths describe structures, not single query parameters.
+function queryFieldsOf(chains: readonly ValidationChain[]): string[] {
+  const fields = new Set<string>();
+  for (const chain of chains) {
+    const context = chain.builder.build();
+    if (!context.locations.includes('query')) continue;
+    for (const field of context.fields) if (/^[^.*[\]]+$/.test(field)) fields.add(field);
+  }
+  return [...fields];
+}
+
+function repeatedQueryParameters(req: Request, fields: readonly string[]): FieldError[] {
+  if (fields.length === 0) return [];
+  const query = req.query as Record<string, unknown>;
+  return fields
+    .filter((field) => query[field] !== undefined && typeof query[field] !== 'string')
+    .map((field) => ({ field, message: 'Must be given once, as a single value' }));
+}
+
+function toFieldErrors(error: ValidationError): FieldError[] {
+  switch (error.type) {
+    case 'field':
+      return [{ field: error.path, message: messageOf(error.msg) }];
+    case 'unknown_fields':
+      return error.fields.map((field) => ({ field: field.path, message: 'Unknown field' }));
+    case 'alternative':
+      return error.nestedErrors.map((nested) => ({ field: nested.path, message: messageOf(nested.msg) }));
+    case 'alternative_grouped':
+      return error.nestedErrors.flat().map((nested) => ({ field: nested.path, message: messageOf(nested.msg) }));
+  }
+}
+
+// A chain's message may be anything a custom validator threw; only strings are fit for a client.
+function messageOf(message: unknown): string {
+  return typeof message === 'string' && message !== '' ? message : 'Invalid value';
+}
+
+function dedupe(errors: readonly FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.field}\u0000${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

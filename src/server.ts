@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies, type Dependencies } from './dependencies';
 import { createTableIfMissing } from './data/create-table';
 import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
+import { announceRunningDynamoDb } from './local/running-dynamodb';
 
 // How long in-flight requests get to finish after SIGINT/SIGTERM before their connections are cut.
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   if (config.dynamodb.endpoint === undefined) {
     const dbPath = join(config.dataDir, 'dynamodb');
     process.stderr.write(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
-    embedded = await startEmbeddedDynamoDb({ dbPath });
+    // Announced under DATA_DIR while it runs, so `npm run create-admin` uses it instead of a second instance.
+    embedded = announceRunningDynamoDb(config.dataDir, await startEmbeddedDynamoDb({ dbPath }));
     config = withDynamoDbEndpoint(config, embedded.endpoint);
   }
 

@@ -1,0 +1,150 @@
+// Creates an admin, or promotes an existing user to admin: the only way to get the first admin, since no
+// HTTP route grants the role except an admin's PATCH.
+//
+//   npm run create-admin -- --email <email> --password <password> [--name <name>]
+//   printf '%s' "$PASSWORD" | npm run create-admin -- --email <email> --password-stdin
+//
+// Where the users live, from the same configuration as the server:
+//   - DYNAMODB_ENDPOINT unset: the embedded DynamoDB Local under DATA_DIR. If `npm start` is running, its
+//     instance is used (it announces its endpoint under DATA_DIR); otherwise one is started for the call.
+//   - DYNAMODB_ENDPOINT set: that endpoint and TABLE_NAME; for a deployed stack, the regional endpoint
+//     (https://dynamodb.<region>.amazonaws.com) with AWS credentials in the environment.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isHttpError } from '@lambdalith/middleware';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import { createTableIfMissing } from '../src/data/create-table';
+import { buildDependencies } from '../src/dependencies';
+import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../src/local/embedded-dynamodb';
+import { findRunningDynamoDb } from '../src/local/running-dynamodb';
+
+/** What the command talks to besides the database; tests pass their own. */
+export interface CreateAdminIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+}
+
+const USAGE = `Usage: npm run create-admin -- --email <email> (--password <password> | --password-stdin) [--name <name>]
+
+Creates an admin with this email, or promotes the existing user with this email to admin (keeping their
+password; --password is then not needed). Uses DYNAMODB_ENDPOINT and TABLE_NAME like the server, or the
+embedded DynamoDB Local under DATA_DIR when DYNAMODB_ENDPOINT is unset.
+`;
+
+/** Runs the command; resolves the exit code (0 done, 1 failed, 2 usage error). */
+export async function runCreateAdmin(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: CreateAdminIo,
+): Promise<number> {
+  let options: { email?: string; password?: string; 'password-stdin'?: boolean; name?: string; help?: boolean };
+  try {
+    ({ values: options } = parseArgs({
+      args: [...argv],
+      options: {
+        email: { type: 'string' },
+        password: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help === true) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (options.email === undefined || (options.password !== undefined && options['password-stdin'] === true)) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  const password = options['password-stdin'] === true ? (await io.readStdin()).replace(/\r?\n$/, '') : options.password;
+
+  let config: Config;
+  try {
+    config = loadConfig(env, { stdoutIsTty: false, warn: (message) => io.stderr(`warning: ${message}\n`) });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  let embedded: EmbeddedDynamoDb | undefined;
+  try {
+    let ownsLocalTable = config.dynamodb.useLocalCredentials;
+    if (config.dynamodb.endpoint === undefined) {
+      let endpoint = await findRunningDynamoDb(config.dataDir);
+      if (endpoint === undefined) {
+        const dbPath = join(config.dataDir, 'dynamodb');
+        io.stderr(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
+        embedded = await startEmbeddedDynamoDb({ dbPath });
+        endpoint = embedded.endpoint;
+      } else {
+        io.stderr(`Using the DynamoDB Local of the running server (${endpoint}).\n`);
+      }
+      config = { ...config, dynamodb: { ...config.dynamodb, endpoint, useLocalCredentials: true } };
+      ownsLocalTable = true;
+    }
+
+    // Nothing here signs tokens or cursors, so a throwaway key will do where no secret value is at hand.
+    const jwtSecret = config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
+    const deps = buildDependencies({ ...config, log: { ...config.log, level: 'SILENT' } }, { jwtSecret });
+    try {
+      // A local database may not have the table yet; in AWS the table belongs to the stack.
+      if (ownsLocalTable) await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);
+      const { outcome, user } = await deps.users.createOrPromoteAdmin({ email: options.email, password, name: options.name });
+      const what = { created: 'Created admin', promoted: 'Promoted to admin:', unchanged: 'Already an admin:' }[outcome];
+      io.stdout(`${what} ${user.email} (id ${user.id}) in table ${config.dynamodb.tableName}\n`);
+      if (outcome === 'promoted' && password !== undefined) io.stdout('The existing password was kept; --password was not used.\n');
+      return 0;
+    } finally {
+      deps.documentClient.destroy();
+    }
+  } catch (error) {
+    io.stderr(`create-admin failed: ${describe(error)}\n`);
+    return 1;
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+function describe(error: unknown): string {
+  if (isHttpError(error)) {
+    const fields = (error.errors ?? []).map((field) => `\n  ${field.field} ${field.message}`).join('');
+    return `${error.message}${fields}`;
+  }
+  if (error instanceof JavaNotFoundError) return error.message;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+}
+
+if (require.main === module) {
+  runCreateAdmin(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin,
+  }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`create-admin failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

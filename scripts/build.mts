@@ -1,6 +1,7 @@
 // Builds everything `npm run build` promises, with esbuild:
 //   dist/function/index.js                              the Lambda bundle; @lambdalith/middleware and every
 //                                                       package the layer ships are left external
+//   dist/function/swagger-ui/                           the docs page's assets (the bundle has no node_modules)
 //   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer, with its production dependencies
 //   dist/server.js, dist/create-admin.js                 the local host and tools (node_modules stay external)
 //
@@ -106,11 +107,24 @@ async function buildFunction(outDir: string, metafilePath: string | undefined): 
     metafile: true,
     logLevel: 'warning',
   });
+  copySwaggerUiAssets(join(outDir, 'swagger-ui'));
   if (metafilePath !== undefined) {
     mkdirSync(dirname(metafilePath), { recursive: true });
     writeFileSync(metafilePath, JSON.stringify(result.metafile));
   }
   return result.metafile;
+}
+
+// The docs page serves these files of swagger-ui-dist (SWAGGER_UI_FILES in src/openapi/swagger-ui-assets.ts,
+// which looks for them beside the bundle). The function has no node_modules, so they travel in the zip; the
+// artifact test checks that every file the app serves is there.
+const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'];
+
+function copySwaggerUiAssets(targetDir: string): void {
+  const sourceDir = findInstalledPackage('swagger-ui-dist', root);
+  if (sourceDir === undefined) throw new Error('swagger-ui-dist is not installed; run npm install');
+  mkdirSync(targetDir, { recursive: true });
+  for (const file of SWAGGER_UI_FILES) cpSync(join(sourceDir, file), join(targetDir, file));
 }
 
 // Output folders are emptied first, so a stale file never ships. `sam build` and the Makefile pass folders

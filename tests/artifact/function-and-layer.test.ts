@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
+import { SWAGGER_UI_FILES } from '../../src/openapi/swagger-ui-assets';
 import { httpApiV2, type HttpRequestSpec, type NormalizedResponse } from '../helpers/lambda-events';
 import { TEST_TABLE_NAME, testDynamoDbEndpoint } from '../helpers/test-environment';
 import {
@@ -146,8 +147,10 @@ afterAll(async () => {
 });
 
 describe('the function artifact (sam build → /var/task)', () => {
-  it('holds only the bundle and its source map, with the handler module at the root', () => {
-    expect(filesUnder(artifacts.task)).toEqual([`${handlerModule}.js`, `${handlerModule}.js.map`]);
+  it('holds the bundle with its source map at the root, where the handler setting points, and the docs page assets', () => {
+    const expected = [`${handlerModule}.js`, `${handlerModule}.js.map`, ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`)];
+
+    expect(filesUnder(artifacts.task)).toEqual(expected.sort());
   });
 
   it('bundles no second copy of anything the layer ships, and leaves those packages to the layer', () => {
@@ -234,6 +237,13 @@ describe('the deployed function, invoked with HTTP API (v2) events', () => {
     expect(aws.callsOf('ses:SendEmail').map((call) => call.body)).toContainEqual(
       expect.objectContaining({ FromEmailAddress: EMAIL_FROM, Destination: { ToAddresses: [email] } }),
     );
+  });
+
+  it('serves the docs page assets from the files shipped beside the bundle', async () => {
+    const response = await request(lambda, { method: 'GET', path: '/docs/assets/swagger-ui.css' });
+
+    expect(response).toMatchObject({ statusCode: 200, headers: { 'content-type': expect.stringMatching(/^text\/css/) } });
+    expect(response.body).toBe(readFileSync(join(artifacts.task, 'swagger-ui/swagger-ui.css'), 'utf8'));
   });
 
   it('reads the JWT signing secret from Secrets Manager once per environment, by the ARN the template passes', async () => {

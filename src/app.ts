@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import {
+  authenticate,
   corsPolicy,
   errorHandler,
   notFound,
+  rateLimit,
   requestContext,
   requestLogger,
   requestMetrics,
@@ -13,7 +15,12 @@ import {
 } from '@lambdalith/middleware';
 import { toServiceUnavailable } from './data/dynamodb-errors';
 import type { ReadinessCheck } from './data/table-readiness';
+import type { UserService } from './domain/user-service';
+import { apiDocsRoutes } from './routes/api-docs-routes';
+import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
+import { principalLoader, usersRoutes } from './routes/users-routes';
+import type { TokenVerification } from './user-dependencies';
 
 /** Everything the app needs, built once per process by `dependencies.ts` (or by a test). */
 export interface AppDependencies {
@@ -25,6 +32,9 @@ export interface AppDependencies {
   /** Spread into `rateLimit({ ...deps.authRateLimit, keyPrefix })` on login and registration. */
   readonly authRateLimit: AuthRateLimit;
   readonly checkReadiness: ReadinessCheck;
+  readonly users: UserService;
+  /** How `authenticate()` verifies the app's tokens. */
+  readonly tokenVerification: TokenVerification;
 }
 
 /** The shared rate-limit store and the auth routes' limit, from config. */
@@ -55,6 +65,18 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestMetrics({ metrics: deps.metrics }));
 
   app.use(healthRoutes(deps));
+  app.use(
+    authRoutes({
+      users: deps.users,
+      registerRateLimit: rateLimit({ ...deps.authRateLimit, keyPrefix: 'register' }),
+      loginRateLimit: rateLimit({ ...deps.authRateLimit, keyPrefix: 'login' }),
+    }),
+  );
+  // Role and existence come from the store on every request: a deleted user's token stops working and a
+  // demoted admin loses admin at once, not when the token expires.
+  const requireUser = authenticate({ ...deps.tokenVerification, loadPrincipal: principalLoader(deps.users) });
+  app.use(usersRoutes({ users: deps.users, requireUser }));
+  app.use(apiDocsRoutes(deps));
 
   app.use(notFound());
   app.use(errorHandler({ logger: deps.logger, mapError: toServiceUnavailable }));

@@ -40,6 +40,15 @@ export interface RateLimitConfig {
   readonly windowSeconds: number;
 }
 
+export interface EmailConfig {
+  /** From-address of the emails the API sends (an SES-verified identity in Lambda). */
+  readonly from: string | undefined;
+  /** Custom SES endpoint (an emulator, or the tests' stand-in); `undefined` means AWS. Lambda only. */
+  readonly sesEndpoint: string | undefined;
+  /** No AWS credentials + a custom SES endpoint: sign with fixed local credentials. */
+  readonly useLocalCredentials: boolean;
+}
+
 export interface Config {
   /** `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set, `local` otherwise. */
   readonly runtime: 'lambda' | 'local';
@@ -53,7 +62,7 @@ export interface Config {
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly metrics: { readonly enabled: boolean; readonly namespace: string };
   readonly rateLimit: { readonly auth: RateLimitConfig };
-  readonly email: { readonly from: string | undefined };
+  readonly email: EmailConfig;
 }
 
 /** Thrown when the environment is missing or has invalid values. The message lists every problem. */
@@ -91,6 +100,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
 
   const dataDir = resolve(read.string('DATA_DIR', { default: '.data' }));
   const endpoint = read.url('DYNAMODB_ENDPOINT', { optional: true });
+  const sesEndpoint = read.url('SES_ENDPOINT', { optional: true });
   const jwtSecret = readJwtSecret(read, inLambda, dataDir, io);
 
   const config: Config = {
@@ -140,6 +150,8 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
     },
     email: {
       from: inLambda ? read.string('EMAIL_FROM', { pattern: /^[^\s@]+@[^\s@]+$/ }) : read.optionalString('EMAIL_FROM'),
+      sesEndpoint,
+      useLocalCredentials: sesEndpoint !== undefined && !nonEmpty(env['AWS_ACCESS_KEY_ID']) && !nonEmpty(env['AWS_PROFILE']),
     },
   };
 

@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { createDocumentClient } from './data/dynamodb-client';
 import { DynamoDbRateLimitStore } from './data/dynamodb-rate-limit-store';
 import { tableReadiness } from './data/table-readiness';
+import { buildUserDependencies } from './user-dependencies';
 
 export const appVersion: string = packageJson.version;
 
@@ -20,7 +21,7 @@ export interface ResolvedSecrets {
 }
 
 /** Builds clients → repositories → services, once per process (per cold start in Lambda). */
-export function buildDependencies(config: Config, _secrets: ResolvedSecrets): Dependencies {
+export function buildDependencies(config: Config, secrets: ResolvedSecrets): Dependencies {
   const logger = createLogger({ serviceName: config.serviceName, level: config.log.level, format: config.log.format });
   const metrics = createMetrics({ namespace: config.metrics.namespace, serviceName: config.serviceName, enabled: config.metrics.enabled });
   const documentClient = createDocumentClient(config.dynamodb);
@@ -32,5 +33,6 @@ export function buildDependencies(config: Config, _secrets: ResolvedSecrets): De
     authRateLimit: { store: new DynamoDbRateLimitStore(documentClient, config.dynamodb.tableName), ...config.rateLimit.auth },
     documentClient,
     checkReadiness: tableReadiness(documentClient, config.dynamodb.tableName),
+    ...buildUserDependencies(config, secrets.jwtSecret, { documentClient, logger, metrics }),
   };
 }

@@ -5,12 +5,14 @@
 //   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer, with its production dependencies
 //   dist/server.js, dist/create-admin.js                 the local host and tools (node_modules stay external)
 //
-// Usage: node scripts/build.mts [function|layer|local ...] [--out-function DIR] [--out-layer DIR] [--metafile FILE]
-//                                [--if-stale]
+// Usage: node scripts/build.mts [function|layer|local ...] [--out-function DIR] [--out-layer DIR] [--out-local DIR]
+//                                [--metafile FILE] [--local-metafile FILE] [--if-stale]
 //   --out-function, --out-layer   build there instead of dist/function, dist/layer (the Makefile passes sam
 //                                 build's ARTIFACTS_DIR); the folder is emptied first
 //   --metafile   where to write the function's esbuild metafile (default: dist/function.meta.json when
 //                building to dist/function, none otherwise)
+//   --out-local  build the local targets there instead of dist/ (the Dockerfile test does)
+//   --local-metafile   where to write the local build's esbuild metafile (none by default)
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -188,15 +190,15 @@ const externalInstalledPackages: Plugin = {
 
 const LOCAL_ENTRY_POINTS = { server: 'src/server.ts', 'create-admin': 'scripts/create-admin.ts' };
 
-async function buildLocal(): Promise<void> {
+async function buildLocal(outDir: string, metafilePath: string | undefined): Promise<void> {
   const entryPoints = Object.fromEntries(
     Object.entries(LOCAL_ENTRY_POINTS)
       .filter(([, source]) => existsSync(join(root, source)))
       .map(([name, source]) => [name, join(root, source)]),
   );
-  await build({
+  const result = await build({
     entryPoints,
-    outdir: join(root, 'dist'),
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -204,8 +206,10 @@ async function buildLocal(): Promise<void> {
     sourcemap: true,
     conditions: ['source'],
     plugins: [externalInstalledPackages],
+    metafile: metafilePath !== undefined,
     logLevel: 'warning',
   });
+  if (metafilePath !== undefined) writeFileSync(metafilePath, JSON.stringify(result.metafile));
 }
 
 function newestSourceTime(): number {
@@ -237,7 +241,9 @@ async function main(): Promise<void> {
       'if-stale': { type: 'boolean', default: false },
       'out-function': { type: 'string' },
       'out-layer': { type: 'string' },
+      'out-local': { type: 'string' },
       metafile: { type: 'string' },
+      'local-metafile': { type: 'string' },
     },
   });
   const targets = positionals.length > 0 ? positionals : ['function', 'layer', 'local'];
@@ -253,7 +259,10 @@ async function main(): Promise<void> {
     await buildFunction(resolve(outFunction ?? join(root, 'dist/function')), metafile === undefined ? undefined : resolve(metafile));
   }
   if (targets.includes('layer')) await buildLayer(resolve(values['out-layer'] ?? join(root, 'dist/layer')));
-  if (targets.includes('local') && !(values['if-stale'] && localBuildIsFresh())) await buildLocal();
+  if (targets.includes('local') && !(values['if-stale'] && localBuildIsFresh())) {
+    const localMetafile = values['local-metafile'];
+    await buildLocal(resolve(values['out-local'] ?? join(root, 'dist')), localMetafile === undefined ? undefined : resolve(localMetafile));
+  }
 }
 
 if (import.meta.main) {

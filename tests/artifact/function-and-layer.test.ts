@@ -184,8 +184,11 @@ describe('the layer artifact (sam build → /opt)', () => {
     expect(manifest.version).toBe(source.version);
   });
 
-  it('ships no AWS SDK (it would shadow the runtime one) and no type declarations or source maps', () => {
+  it('ships no AWS SDK (it would shadow the runtime one), no type declarations or source maps, and no native addons', () => {
     const files = filesUnder(join(artifacts.opt, 'nodejs/node_modules'));
+
+    // Pure JavaScript runs on arm64 whatever machine built the layer; a native addon would be the builder's.
+    expect(files.filter((file) => file.endsWith('.node') || file.endsWith('/binding.gyp'))).toEqual([]);
 
     expect(files.filter((file) => file.startsWith('@aws-sdk/') || file.includes('/node_modules/@aws-sdk/'))).toEqual([]);
     expect(files.filter((file) => /\.d\.[cm]?ts$|\.map$/.test(file))).toEqual([]);

@@ -113,6 +113,20 @@ describe('the environment the template sets', () => {
     expect(required.sort()).toEqual(['EMAIL_FROM', 'JWT_SECRET_ARN', 'TABLE_NAME']);
   });
 
+  it('lets sam-local-env.json replace the stack\'s resources under `sam local start-api`, naming only declared variables', () => {
+    // SAM local passes a function only the variables its template declares; an override of any other is dropped.
+    const overrides = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'sam-local-env.json'), 'utf8')) as Record<string, Record<string, string>>)[functionId] ?? {};
+    const declared = Object.keys(functionEnvironment(template, functionId, stack));
+
+    const config = loadConfig({ ...lambdaEnvironment(), ...overrides }, silentIo);
+
+    expect(Object.keys(overrides).filter((name) => !declared.includes(name))).toEqual([]);
+    expect(config).toMatchObject({
+      dynamodb: { endpoint: overrides['DYNAMODB_ENDPOINT'], tableName: overrides['TABLE_NAME'] },
+      auth: { jwtSecret: { kind: 'value', value: overrides['JWT_SECRET'] } },
+    });
+  });
+
   it('sets none of the variables Lambda reserves for itself (CloudFormation would refuse the function)', () => {
     expect(Object.keys(functionEnvironment(template, functionId, stack)).filter((name) => reserved.includes(name))).toEqual([]);
   });

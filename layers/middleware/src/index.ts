@@ -28,7 +28,7 @@ export {
   type ProblemDocument,
 } from './errors/error-handler';
 export { notFound, methodNotAllowed } from './errors/routing';
-export { jsonBody, type JsonBodyOptions } from './body/json-body';
+export { jsonBody, type JsonBodyMiddleware, type JsonBodyOptions } from './body/json-body';
 export { withLambdaInvoke, getLambdaInvoke, type LambdaInvoke, type LambdaHttpEvent } from './context/lambda-invoke';
 export {
   requestContext,

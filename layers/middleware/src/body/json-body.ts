@@ -10,28 +10,39 @@ export interface JsonBodyOptions {
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
- * Parses a JSON body, for the routes that take one (mount it per route, not globally). A body in any
- * other media type → 415, malformed JSON → 400, over the limit → 413, all as problems via `errorHandler()`.
+ * What {@link jsonBody} returns: one middleware. It is also iterable (yielding itself), so callers written
+ * for the earlier two-handler form, `...jsonBody()`, keep working.
+ */
+export type JsonBodyMiddleware = RequestHandler & Iterable<RequestHandler>;
+
+/**
+ * Parses a JSON body, for the routes that take one (mount it per route, not globally, so routes without a
+ * body never parse one). A body in any other media type → 415, malformed JSON → 400, over the limit → 413,
+ * all as problems via `errorHandler()`.
  *
  * @example
  * ```ts
- * router.post('/auth/register', jsonBody(), validate(registerRules), register);
+ * router.post('/auth/register', jsonBody(), validate(...registerRules), register);
  * ```
  */
-export function jsonBody(options: JsonBodyOptions = {}): RequestHandler[] {
+export function jsonBody(options: JsonBodyOptions = {}): JsonBodyMiddleware {
   const limit = options.limit ?? '100kb';
   if (!(typeof limit === 'string' && /^\d+(\.\d+)?\s*(b|kb|mb)$/i.test(limit)) && !(typeof limit === 'number' && limit > 0)) {
     throw new TypeError(`jsonBody(): "limit" must be a positive byte count or a string like '100kb', got ${JSON.stringify(limit)}`);
   }
   const parse = express.json({ limit, type: JSON_TYPES, strict: true });
 
-  const requireJsonMiddleware: RequestHandler = function requireJsonMiddleware(req, _res, next) {
+  const jsonBodyMiddleware: RequestHandler = function jsonBodyMiddleware(req, res, next) {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && req.is(JSON_TYPES) === false) {
       next(new UnsupportedMediaTypeError());
       return;
     }
-    next();
+    parse(req, res, next);
   };
-  return [requireJsonMiddleware, parse];
+  return Object.assign(jsonBodyMiddleware, {
+    *[Symbol.iterator](): Iterator<RequestHandler> {
+      yield jsonBodyMiddleware;
+    },
+  });
 }

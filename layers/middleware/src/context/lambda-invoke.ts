@@ -12,17 +12,18 @@ export interface LambdaInvoke {
   readonly coldStart: boolean;
 }
 
-/** The parts of an HTTP-like Lambda event this package reads. */
+/**
+ * The parts of an HTTP-like Lambda event this package reads. The `aws-lambda` event types (API Gateway REST
+ * and HTTP API, ALB, Function URL) are all assignable to it; no index signature, so they stay assignable.
+ */
 export interface LambdaHttpEvent {
   readonly requestContext?: {
     readonly requestId?: string;
     readonly http?: { readonly sourceIp?: string };
-    readonly identity?: { readonly sourceIp?: string };
+    readonly identity?: { readonly sourceIp?: string | null };
     readonly authorizer?: unknown;
-    readonly [key: string]: unknown;
   };
   readonly headers?: Readonly<Record<string, string | undefined>> | null;
-  readonly [key: string]: unknown;
 }
 
 // serverless-express keeps the current invoke in ONE module-level object, so two concurrent invocations in

@@ -65,7 +65,8 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     }
     const httpError = toHttpError(error, mapError);
     if (httpError.status >= 500) {
-      logger?.error('request failed', { error, status: httpError.status, code: httpError.code });
+      // The request id joins this entry to the request's own log line and to the id the client was shown.
+      logger?.error('request failed', { error, status: httpError.status, code: httpError.code, requestId: findRequestContext(req)?.requestId });
     }
     sendProblem(req, res, httpError);
   };

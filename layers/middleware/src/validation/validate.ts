@@ -36,7 +36,10 @@ export function validate(...chains: ValidationChain[]): RequestHandler {
       const repeated = repeatedQueryParameters(req, scalarQueryFields);
       for (const chain of chains) await chain.run(req);
       await exactBody.run(req);
-      const errors = [...repeated, ...validationResult(req).array({ onlyFirstError: true }).flatMap(toFieldErrors)];
+      // A repeated parameter's own error says it all; what the chains made of the array would only confuse.
+      const repeatedFields = new Set(repeated.map((error) => error.field));
+      const chainErrors = validationResult(req).array({ onlyFirstError: true }).flatMap(toFieldErrors);
+      const errors = [...repeated, ...chainErrors.filter((error) => !repeatedFields.has(error.field))];
       if (errors.length > 0) {
         next(new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: dedupe(errors) }));
         return;

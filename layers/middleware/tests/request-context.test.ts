@@ -1,0 +1,228 @@
+import serverlessExpress from '@codegenie/serverless-express';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import express, { Router, type Express } from 'express';
+import request from 'supertest';
+import {
+  errorHandler,
+  getLambdaInvoke,
+  getRequestContext,
+  notFound,
+  requestContext,
+  requestContextOf,
+  type RequestContext,
+} from '@lambdalith/middleware';
+import { fakeContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+
+/** An app whose routes record the context they saw, read once through the request and once through ALS. */
+function appRecordingContexts(seen: { viaRequest?: RequestContext; viaStorage?: RequestContext | undefined }[]): Express {
+  const app = express();
+  app.use(requestContext());
+  const users = Router();
+  users.get('/:id', async (req, res) => {
+    await new Promise((resolveTick) => setImmediate(resolveTick));
+    seen.push({ viaRequest: requestContextOf(req), viaStorage: getRequestContext() });
+    res.json({ id: req.params['id'] });
+  });
+  users.get('/:id/fail', () => {
+    throw new Error('route failed');
+  });
+  app.use('/users', users);
+  app.get('/context', (req, res) => {
+    const context = requestContextOf(req);
+    res.json({ requestId: context.requestId, sourceIp: context.sourceIp, inLambda: getLambdaInvoke() !== undefined, principal: context.principal ?? null });
+  });
+  app.use((req, _res, next) => {
+    seen.push({ viaRequest: requestContextOf(req) });
+    next();
+  });
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}
+
+describe('requestContext()', () => {
+  it('gives every request its own generated id, echoed as x-request-id', async () => {
+    const seen: { viaRequest?: RequestContext }[] = [];
+    const app = appRecordingContexts(seen);
+
+    const [first, second] = await Promise.all([request(app).get('/users/1'), request(app).get('/users/2')]);
+
+    expect(first.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
+  });
+
+  it('ignores a client-sent x-request-id as the request id', async () => {
+    const app = appRecordingContexts([]);
+
+    const response = await request(app).get('/context').set('x-request-id', 'forged-id');
+
+    expect(response.headers['x-request-id']).not.toBe('forged-id');
+    expect(response.body.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('makes the same context available through the request and through AsyncLocalStorage after an await', async () => {
+    const seen: { viaRequest?: RequestContext; viaStorage?: RequestContext | undefined }[] = [];
+    const app = appRecordingContexts(seen);
+
+    const response = await request(app).get('/users/42');
+
+    expect(response.status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.viaStorage).toBe(seen[0]?.viaRequest);
+    expect(seen[0]?.viaRequest?.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('records the full route pattern of a route in a mounted router', async () => {
+    const seen: { viaRequest?: RequestContext }[] = [];
+    const app = appRecordingContexts(seen);
+
+    await request(app).get('/users/42');
+
+    expect(seen[0]?.viaRequest?.routePattern).toBe('/users/:id');
+  });
+
+  it('keeps the full route pattern when the route throws and the error handler answers', async () => {
+    let context: RequestContext | undefined;
+    const app = express();
+    app.use(requestContext());
+    app.use((req, res, next) => {
+      res.on('finish', () => {
+        context = requestContextOf(req);
+      });
+      next();
+    });
+    const users = Router();
+    users.get('/:id/fail', () => {
+      throw new Error('route failed');
+    });
+    app.use('/users', users);
+    app.use(errorHandler());
+
+    const response = await request(app).get('/users/7/fail');
+
+    expect(response.status).toBe(500);
+    expect(context?.routePattern).toBe('/users/:id/fail');
+  });
+
+  it('leaves the route pattern unset when no route matched', async () => {
+    const seen: { viaRequest?: RequestContext }[] = [];
+    const app = appRecordingContexts(seen);
+
+    const response = await request(app).get('/nothing/here');
+
+    expect(response.status).toBe(404);
+    expect(seen.at(-1)?.viaRequest?.routePattern).toBeUndefined();
+  });
+
+  it('takes the client address from the socket locally and ignores X-Forwarded-For', async () => {
+    const app = appRecordingContexts([]);
+
+    const response = await request(app).get('/context').set('X-Forwarded-For', '198.51.100.7');
+
+    expect(response.body.sourceIp).toMatch(/127\.0\.0\.1|::1/);
+  });
+
+  it('gains nothing from API Gateway-looking headers on a local request', async () => {
+    const app = appRecordingContexts([]);
+    const forgedEvent = encodeURIComponent(
+      JSON.stringify({ requestContext: { http: { sourceIp: '10.9.9.9' }, authorizer: { jwt: { claims: { sub: 'admin' } } } } }),
+    );
+
+    const response = await request(app)
+      .get('/context')
+      .set('x-apigateway-event', forgedEvent)
+      .set('x-apigateway-context', encodeURIComponent(JSON.stringify({ awsRequestId: 'forged' })));
+
+    expect(response.body).toEqual({ requestId: response.headers['x-request-id'], sourceIp: expect.not.stringContaining('10.9.9.9'), inLambda: false, principal: null });
+    expect(response.headers['x-request-id']).not.toBe('forged');
+  });
+
+  it('refuses an invalid header name at startup', () => {
+    expect(() => requestContext({ header: 'x request id' })).toThrow(/requestContext\(\): "header" must be a valid HTTP header name/);
+  });
+
+  it('returns a named middleware', () => {
+    expect(requestContext().name).toBe('requestContextMiddleware');
+  });
+});
+
+describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', () => {
+  function lambdaApp(): Express {
+    const app = express();
+    app.use(requestContext());
+    app.get('/context', (req, res) => {
+      const context = requestContextOf(req);
+      res.json({
+        requestId: context.requestId,
+        correlationId: context.correlationId,
+        sourceIp: context.sourceIp,
+        awsRequestId: context.lambda?.context.awsRequestId,
+        gatewayRequestId: context.lambda?.event.requestContext?.requestId,
+        coldStart: context.lambda?.coldStart,
+      });
+    });
+    return app;
+  }
+
+  it('uses the invocation id as request id, the gateway id as correlation id and the gateway sourceIp', async () => {
+    const handler = lambdaHandler(lambdaApp());
+    const context = fakeContext();
+
+    const result = await handler(
+      httpApiEvent({ path: '/context', sourceIp: '198.51.100.20', gatewayRequestId: 'gw-1', headers: { 'x-forwarded-for': '10.0.0.1' } }),
+      context,
+    );
+
+    expect(result.headers?.['x-request-id']).toBe(context.awsRequestId);
+    expect(JSON.parse(String(result.body))).toMatchObject({
+      requestId: context.awsRequestId,
+      correlationId: 'gw-1',
+      sourceIp: '198.51.100.20',
+      awsRequestId: context.awsRequestId,
+      gatewayRequestId: 'gw-1',
+    });
+  });
+
+  it('marks only the first invocation of the environment as a cold start', async () => {
+    // A fresh copy of the package stands for a fresh execution environment.
+    let fresh: typeof import('@lambdalith/middleware') | undefined;
+    jest.isolateModules(() => {
+      fresh = require('@lambdalith/middleware') as typeof import('@lambdalith/middleware');
+    });
+    if (fresh === undefined) throw new Error('the package did not load');
+    const { requestContext: freshRequestContext, requestContextOf: freshContextOf, withLambdaInvoke } = fresh;
+    const app = express();
+    app.use(freshRequestContext());
+    app.get('/cold', (req, res) => {
+      res.json({ coldStart: freshContextOf(req).lambda?.coldStart });
+    });
+    const proxy = serverlessExpress({ app });
+    const handler = withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) =>
+      (await proxy(event, context, () => undefined)) as APIGatewayProxyStructuredResultV2,
+    );
+
+    const first = await handler(httpApiEvent({ path: '/cold' }), fakeContext());
+    const second = await handler(httpApiEvent({ path: '/cold' }), fakeContext());
+
+    expect(JSON.parse(String(first.body))).toEqual({ coldStart: true });
+    expect(JSON.parse(String(second.body))).toEqual({ coldStart: false });
+  });
+
+  it('keeps 30 concurrent invocations apart: each request sees only its own invocation', async () => {
+    const handler = lambdaHandler(lambdaApp());
+    const contexts = Array.from({ length: 30 }, () => fakeContext());
+
+    const results = await Promise.all(
+      contexts.map((context, index) => handler(httpApiEvent({ path: '/context', gatewayRequestId: `gw-${index}`, sourceIp: `198.51.100.${index}` }), context)),
+    );
+
+    results.forEach((result, index) => {
+      expect(JSON.parse(String(result.body))).toMatchObject({
+        requestId: contexts[index]?.awsRequestId,
+        correlationId: `gw-${index}`,
+        sourceIp: `198.51.100.${index}`,
+      });
+    });
+  });
+});

@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies, type Dependencies } from './dependencies';
 import { createTableIfMissing } from './data/create-table';
+import { createDocumentClient } from './data/dynamodb-client';
 import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
 import { announceRunningDynamoDb } from './local/running-dynamodb';
 
@@ -16,6 +17,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 async function main(): Promise<void> {
   let config = loadConfig();
+  if (config.auth.jwtSecret.kind !== 'value') {
+    throw new Error('JWT_SECRET_ARN is only supported in Lambda; set JWT_SECRET locally (or leave it unset for a generated one)');
+  }
+  const jwtSecret = config.auth.jwtSecret.value;
 
   let embedded: EmbeddedDynamoDb | undefined;
   if (config.dynamodb.endpoint === undefined) {
@@ -26,16 +31,18 @@ async function main(): Promise<void> {
     config = withDynamoDbEndpoint(config, embedded.endpoint);
   }
 
-  if (config.auth.jwtSecret.kind !== 'value') {
-    throw new Error('JWT_SECRET_ARN is only supported in Lambda; set JWT_SECRET locally (or leave it unset for a generated one)');
-  }
-  const deps = buildDependencies(config, { jwtSecret: config.auth.jwtSecret.value });
+  const deps = buildDependencies(config, { jwtSecret });
+  // Table creation gets a patient client of its own: a JVM that has just started can take longer than the
+  // request timeout that protects live requests, and failing `npm start` for that would be wrong.
+  const bootstrapClient = createDocumentClient({ ...config.dynamodb, requestTimeoutMs: 15_000, maxAttempts: 3 });
   try {
-    const outcome = await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);
+    const outcome = await createTableIfMissing(bootstrapClient, config.dynamodb.tableName);
     if (outcome === 'created') deps.logger.info(`created table ${config.dynamodb.tableName}`);
   } catch (error) {
     await embedded?.stop();
     throw error;
+  } finally {
+    bootstrapClient.destroy();
   }
 
   const server = createServer(createApp(deps));

@@ -422,6 +422,22 @@ describe('authenticate() behind an API Gateway JWT authorizer', () => {
 });
 
 describe('getAuth()', () => {
+  it('returns each request’s own caller, even after awaits while other requests are authenticated', async () => {
+    const app = express();
+    app.use(requestContext());
+    app.get('/slow-me', authenticate(baseOptions), async (req, res) => {
+      for (let i = 0; i < 3; i += 1) await new Promise((resolveTick) => setImmediate(resolveTick));
+      res.json({ userId: getAuth(req).userId, contextUserId: requestContextOf(req).principal?.userId });
+    });
+    const users = Array.from({ length: 20 }, () => randomUUID());
+    const tokensByUser = await Promise.all(users.map((sub) => hs256Token(validClaims(sub))));
+
+    const responses = await Promise.all(tokensByUser.map((token) => request(app).get('/slow-me').set('Authorization', `Bearer ${token}`)));
+
+    expect(responses.map((response) => response.body)).toEqual(users.map((userId) => ({ userId, contextUserId: userId })));
+  });
+
+
   it('throws UnauthorizedError when authenticate() did not run for the request', async () => {
     const response = await request(protectedApp()).get('/open');
 

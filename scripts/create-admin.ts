@@ -94,6 +94,17 @@ export async function runCreateAdmin(
       ownsLocalTable = true;
     }
 
+    // The server's tight DynamoDB timeouts protect request latency; a one-off command would rather wait for
+    // a freshly started (cold) DynamoDB Local than fail.
+    config = {
+      ...config,
+      dynamodb: {
+        ...config.dynamodb,
+        requestTimeoutMs: Math.max(config.dynamodb.requestTimeoutMs, 10_000),
+        connectTimeoutMs: Math.max(config.dynamodb.connectTimeoutMs, 3_000),
+        maxAttempts: Math.max(config.dynamodb.maxAttempts, 3),
+      },
+    };
     // Nothing here signs tokens or cursors, so a throwaway key will do where no secret value is at hand.
     const jwtSecret = config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
     const deps = buildDependencies({ ...config, log: { ...config.log, level: 'SILENT' } }, { jwtSecret });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import {
   BadRequestError,
   ConflictError,
@@ -25,6 +26,7 @@ import { passwordPolicyViolation } from './password-policy';
 import { InvalidCursorError, type PaginationCursorCodec } from './pagination-cursor';
 import { canonicalEmail, emailViolation, nameViolation, publicUser, type Actor, type Role, type StoredUser, type User } from './user';
 import { welcomeEmail, type EmailSender } from './welcome-email';
+import { WorkQueue } from './work-queue';
 
 /** Issues access tokens; `createTokenIssuer()` of @lambdalith/middleware is one. */
 export interface AccessTokenIssuer {
@@ -58,6 +60,8 @@ export interface UserServiceOptions {
   readonly onWelcomeEmailFailed: (error: unknown, userId: string) => void;
   readonly now?: () => number;
   readonly newId?: () => string;
+  /** Registrations hashing at once, per process. Default: the number of CPU cores. */
+  readonly registrationConcurrency?: number;
 }
 
 /** The route a user-listing cursor is bound to. */
@@ -76,6 +80,7 @@ export class UserService {
   private readonly onWelcomeEmailFailed: (error: unknown, userId: string) => void;
   private readonly now: () => number;
   private readonly newId: () => string;
+  private readonly registrations: WorkQueue;
 
   constructor(options: UserServiceOptions) {
     this.repository = options.repository;
@@ -86,6 +91,10 @@ export class UserService {
     this.onWelcomeEmailFailed = options.onWelcomeEmailFailed;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
+    // One registration hashing per core: a hash is ~0.5 s of one core and 128 MiB, so more at once only
+    // adds memory and latency. Waiting registrations check the email again when their turn comes, so a
+    // burst of duplicates costs a couple of hashes and a quick 409 each, not one hash per request.
+    this.registrations = new WorkQueue(Math.max(1, options.registrationConcurrency ?? availableParallelism()));
   }
 
   /** Creates a `user`, claims its email atomically (409 when taken) and sends a welcome email. */
@@ -223,28 +232,32 @@ export class UserService {
   private async createUser(input: { email: string; password: string; name: string }, role: Role): Promise<StoredUser> {
     assertValid(input);
     const email = canonicalEmail(input.email);
-    // Cheap check first (a hash costs ~128 MiB and hundreds of milliseconds); the transaction decides.
+    // Cheap check first: a hash costs ~128 MiB and hundreds of milliseconds. Then again when it is this
+    // registration's turn (the ones ahead of it may have claimed the email); the transaction decides.
     if (await this.repository.isEmailTaken(email)) throw emailTaken();
-    const passwordHash = await this.hasher.hash(input.password);
-    const now = new Date(this.now()).toISOString();
-    const user: StoredUser = {
-      id: this.newId(),
-      email,
-      name: input.name.trim(),
-      role,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-      passwordHash,
-      failedLoginCount: 0,
-      lastFailedLoginAt: undefined,
-    };
-    try {
-      await this.repository.create(user);
-    } catch (error) {
-      throw fromRepositoryError(error);
-    }
-    return user;
+    return this.registrations.run(async () => {
+      if (await this.repository.isEmailTaken(email)) throw emailTaken();
+      const passwordHash = await this.hasher.hash(input.password);
+      const now = new Date(this.now()).toISOString();
+      const created: StoredUser = {
+        id: this.newId(),
+        email,
+        name: input.name.trim(),
+        role,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+        passwordHash,
+        failedLoginCount: 0,
+        lastFailedLoginAt: undefined,
+      };
+      try {
+        await this.repository.create(created);
+      } catch (error) {
+        throw fromRepositoryError(error);
+      }
+      return created;
+    });
   }
 
   /**

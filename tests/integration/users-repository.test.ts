@@ -81,6 +81,25 @@ describe('DynamoDbUserRepository', () => {
     });
   });
 
+  it('lets exactly one of 50 simultaneous creates with the same email through; the rest get EmailTakenError', async () => {
+    // Arrange: 50 users, one email, no hashing in the way: the transactions themselves race
+    const email = `race-${randomUUID()}@example.com`;
+    const users = Array.from({ length: 50 }, () => newUser({ email }));
+
+    // Act
+    const outcomes = await Promise.allSettled(users.map((user) => repository.create(user)));
+
+    // Assert
+    const created = outcomes.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [users[index]?.id] : []));
+    const rejected = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    expect(created).toHaveLength(1);
+    expect(rejected).toHaveLength(49);
+    expect(rejected.every((reason) => reason instanceof EmailTakenError)).toBe(true);
+    expect(await rawItem(emailKey(email))).toMatchObject({ userId: created[0] });
+    const stored = await Promise.all(users.map((user) => rawItem(userKey(user.id))));
+    expect(stored.filter((item) => item !== undefined)).toHaveLength(1);
+  });
+
   describe('update', () => {
     it('moves the email claim in the same write that changes the email and bumps the version', async () => {
       // Arrange

@@ -29,6 +29,14 @@ describe('securityHeaders()', () => {
     expect(response.headers).not.toHaveProperty('x-powered-by');
   });
 
+  it('leaves out the headers that only concern HTML documents', async () => {
+    const response = await request(appWith(securityHeaders())).get('/things');
+
+    for (const name of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+      expect(response.headers).not.toHaveProperty(name);
+    }
+  });
+
   it('sends them on error problems too', async () => {
     const response = await request(appWith(securityHeaders())).get('/missing');
 

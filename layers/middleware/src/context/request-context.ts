@@ -74,7 +74,7 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
       principal: undefined,
     };
     contextByRequest.set(req, context);
-    recordRoutePatternWhenMatched(req, context);
+    recordRoutePatternWhenMatched(req);
     res.setHeader(header, requestId);
     contextStorage.run(context, next);
   };
@@ -84,21 +84,42 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
 // path of the router that owns it. Later both are unreliable: when a route throws, Express restores
 // `req.baseUrl` on the way out, so an error response would lose the prefix. Observing the assignment
 // records the full pattern (`/users` + `/:id`) once, whatever happens afterwards.
+// The observer is an accessor on the app's request prototype (Express gives every app its own), defined
+// once per app rather than once per request: per-request property definitions cost measurably.
 // Limitation: Express exposes no mount *pattern*, so a router mounted at a parameterised path
 // (`app.use('/orgs/:orgId', router)`) contributes its matched value. Mount routers at literal paths.
-function recordRoutePatternWhenMatched(req: Request, context: RequestContext): void {
-  let route: unknown = (req as { route?: unknown }).route;
-  Object.defineProperty(req, 'route', {
+const observedPrototypes = new WeakSet<object>();
+const matchedRoute = Symbol('lambdalith.matchedRoute');
+
+function recordRoutePatternWhenMatched(req: Request): void {
+  const prototype: unknown = Object.getPrototypeOf(req);
+  if (typeof prototype !== 'object' || prototype === null || observedPrototypes.has(prototype)) return;
+  observedPrototypes.add(prototype);
+  Object.defineProperty(prototype, 'route', {
     configurable: true,
-    enumerable: true,
-    get: () => route,
-    set: (value: unknown) => {
-      route = value;
+    enumerable: false,
+    get(this: Record<symbol, unknown>): unknown {
+      return this[matchedRoute];
+    },
+    set(this: Request & Record<symbol, unknown>, value: unknown) {
+      this[matchedRoute] = value;
+      const context = contextByRequest.get(this);
+      if (context === undefined) return;
       const path = (value as { path?: unknown } | undefined)?.path;
-      if (typeof path === 'string') context.routePattern = joinPattern(req.baseUrl, path);
-      else if (Array.isArray(path)) context.routePattern = path.map((item) => joinPattern(req.baseUrl, String(item))).join('|');
+      if (typeof path === 'string') context.routePattern = joinPattern(this.baseUrl, path);
+      else if (Array.isArray(path)) context.routePattern = path.map((item) => joinPattern(this.baseUrl, String(item))).join('|');
     },
   });
+}
+
+/**
+ * The route pattern of a finished request: the one recorded when the route matched, or, for routes of a
+ * mounted sub-app (whose requests use the sub-app's prototype), the one Express still shows at the end.
+ */
+export function finalRoutePattern(req: Request, context: RequestContext): string | undefined {
+  if (context.routePattern !== undefined) return context.routePattern;
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? joinPattern(req.baseUrl, path) : undefined;
 }
 
 function joinPattern(baseUrl: string, path: string): string {

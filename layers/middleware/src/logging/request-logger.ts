@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
-import { requestContextOf, type RequestContext } from '../context/request-context';
+import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
+import { finalRoutePattern, requestContextOf, type RequestContext } from '../context/request-context';
 import { onResponseFinished } from '../context/response-finished';
 import { assertOptionsObject, invalidOption } from '../options/assert-options';
 import type { Logger } from './create-logger';
@@ -31,10 +32,14 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
 
   return function requestLoggerMiddleware(req, res, next) {
     const context = requestContextOf(req);
-    const startedAt = performance.now();
-    onResponseFinished(res, () => {
-      logger.info('request completed', requestLogAttributes(req, res.statusCode, res.writableFinished, context, startedAt));
-    });
+    // Checked per request, not at startup, because the level can change at run time (setLogLevel); a
+    // request that would not be logged costs nothing more than this comparison.
+    if (logger.level <= LogLevelThreshold.INFO) {
+      const startedAt = performance.now();
+      onResponseFinished(res, () => {
+        logger.info('request completed', requestLogAttributes(req, res.statusCode, res.writableFinished, context, startedAt));
+      });
+    }
     next();
   };
 }
@@ -49,7 +54,7 @@ function requestLogAttributes(
   const lambda = context.lambda;
   return {
     method: req.method,
-    route: context.routePattern,
+    route: finalRoutePattern(req, context),
     // The path without the query string: queries may carry personal data and have unbounded variety.
     path: req.originalUrl.split('?', 1)[0],
     status,

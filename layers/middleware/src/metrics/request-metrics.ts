@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { requestContextOf } from '../context/request-context';
+import { finalRoutePattern, requestContextOf } from '../context/request-context';
 import { onResponseFinished } from '../context/response-finished';
 import { assertOptionsObject, invalidOption } from '../options/assert-options';
 import { metricsEnabled } from './create-metrics';
@@ -48,7 +48,7 @@ export function requestMetrics(options: RequestMetricsOptions): RequestHandler {
       // The app's own counts first, under the service dimension only.
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       const status = res.statusCode;
-      metrics.addDimensions({ route: context.routePattern ?? UNMATCHED_ROUTE, method: req.method });
+      metrics.addDimensions({ route: finalRoutePattern(req, context) ?? UNMATCHED_ROUTE, method: req.method });
       metrics.addMetric('Latency', MetricUnit.Milliseconds, Math.round(latencyMs * 100) / 100);
       metrics.addMetric('4xx', MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
       metrics.addMetric('5xx', MetricUnit.Count, status >= 500 ? 1 : 0);

@@ -18,12 +18,13 @@ import {
   UserNotFoundError,
   WriteContentionError,
   type UserChanges,
+  type UserPage,
   type UserRepository,
 } from '../data/user-repository';
 import { lockedUntil } from './login-backoff';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
-import { InvalidCursorError, type PaginationCursorCodec } from './pagination-cursor';
+import { InvalidCursorError, type ListPosition, type PaginationCursorCodec } from './pagination-cursor';
 import { canonicalEmail, emailViolation, nameViolation, publicUser, type Actor, type Role, type StoredUser, type User } from './user';
 import { welcomeEmail, type EmailSender } from './welcome-email';
 import { WorkQueue } from './work-queue';
@@ -129,14 +130,14 @@ export class UserService {
   async listUsers(actor: Actor, page: { readonly limit: number; readonly cursor: string | undefined }): Promise<{ users: User[]; nextCursor: string | null }> {
     if (actor.role !== 'admin') throw new ForbiddenError('Listing users requires the admin role');
     const binding = { route: USER_LISTING_ROUTE, callerId: actor.userId };
-    let after;
+    let after: ListPosition | undefined;
     try {
       after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw invalidCursor(error);
       throw error;
     }
-    let result;
+    let result: UserPage;
     try {
       result = await this.repository.listNewestFirst(page.limit, after);
     } catch (error) {

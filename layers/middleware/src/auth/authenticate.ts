@@ -16,7 +16,14 @@ import { assertFunction, assertIntegerInRange, assertNonEmptyString, assertOptio
 import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
 import { setPrincipal } from './principal-store';
 
-/** The claims of a token that passed verification: `sub`, `iat` and `exp` are always present. */
+/**
+ * The claims of a token that passed verification: `sub`, `iat` and `exp` are always present.
+ *
+ * @example
+ * ```ts
+ * const loadPrincipal = async (claims: VerifiedClaims) => users.findPrincipal(claims.sub);
+ * ```
+ */
 export interface VerifiedClaims {
   readonly sub: string;
   readonly iat: number;
@@ -27,7 +34,14 @@ export interface VerifiedClaims {
   readonly [claim: string]: unknown;
 }
 
-/** Options of {@link authenticate}. */
+/**
+ * Options of {@link authenticate}.
+ *
+ * @example
+ * ```ts
+ * const options: AuthenticateOptions = { hs256Secret, issuer: 'lambdalith', audience: 'lambdalith-api', maxTokenAgeSeconds: 3600 };
+ * ```
+ */
 export interface AuthenticateOptions {
   /** Secret of the app-issued HS256 tokens; at least 32 bytes of random data, or `authenticate()` throws. */
   readonly hs256Secret: string;

@@ -3,7 +3,14 @@ import { SignJWT } from 'jose';
 import { assertIntegerInRange, assertNonEmptyString, assertOptionsObject } from '../options/assert-options';
 import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
 
-/** Options of {@link createTokenIssuer}. */
+/**
+ * Options of {@link createTokenIssuer}.
+ *
+ * @example
+ * ```ts
+ * const options: TokenIssuerOptions = { hs256Secret, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 3600 };
+ * ```
+ */
 export interface TokenIssuerOptions {
   /** The same secret `authenticate()` verifies with; at least 32 bytes of random data. */
   readonly hs256Secret: string;
@@ -13,13 +20,30 @@ export interface TokenIssuerOptions {
   readonly ttlSeconds: number;
 }
 
-/** An access token and its lifetime in seconds (the OAuth `expires_in`). */
+/**
+ * An access token and its lifetime in seconds (the OAuth `expires_in`).
+ *
+ * @example
+ * ```ts
+ * const { accessToken, expiresIn }: IssuedToken = await tokens.issue(user.id);
+ * res.json({ accessToken, tokenType: 'Bearer', expiresIn });
+ * ```
+ */
 export interface IssuedToken {
   readonly accessToken: string;
   readonly expiresIn: number;
 }
 
-/** Issues app access tokens; see {@link createTokenIssuer}. */
+/**
+ * Issues app access tokens; see {@link createTokenIssuer}.
+ *
+ * @example
+ * ```ts
+ * class UserService {
+ *   constructor(private readonly tokens: TokenIssuer) {}
+ * }
+ * ```
+ */
 export interface TokenIssuer {
   issue(subject: string, claims?: Readonly<Record<string, unknown>>): Promise<IssuedToken>;
 }

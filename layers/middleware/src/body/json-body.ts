@@ -1,7 +1,14 @@
 import express, { type RequestHandler } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/http-errors';
 
-/** Options of {@link jsonBody}. */
+/**
+ * Options of {@link jsonBody}.
+ *
+ * @example
+ * ```ts
+ * router.post('/imports', jsonBody({ limit: '1mb' }), importItems);
+ * ```
+ */
 export interface JsonBodyOptions {
   /** Largest accepted body, as bytes or a string such as `'100kb'`. Default `'100kb'`. */
   readonly limit?: number | string;
@@ -12,6 +19,11 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 /**
  * What {@link jsonBody} returns: one middleware. It is also iterable (yielding itself), so callers written
  * for the earlier two-handler form, `...jsonBody()`, keep working.
+ *
+ * @example
+ * ```ts
+ * const parseJson: JsonBodyMiddleware = jsonBody({ limit: '10kb' });
+ * ```
  */
 export type JsonBodyMiddleware = RequestHandler & Iterable<RequestHandler>;
 

@@ -4,6 +4,12 @@ import type { Context } from 'aws-lambda';
 /**
  * The Lambda invocation a request came from. `requestContext` is the event's own (API Gateway REST/HTTP,
  * ALB or Function URL); its shape depends on the event source, so it is kept as a plain record.
+ *
+ * @example
+ * ```ts
+ * const invoke: LambdaInvoke | undefined = getLambdaInvoke();
+ * const remainingMs = invoke?.context.getRemainingTimeInMillis();
+ * ```
  */
 export interface LambdaInvoke {
   readonly event: LambdaHttpEvent;
@@ -15,6 +21,11 @@ export interface LambdaInvoke {
 /**
  * The parts of an HTTP-like Lambda event this package reads. The `aws-lambda` event types (API Gateway REST
  * and HTTP API, ALB, Function URL) are all assignable to it; no index signature, so they stay assignable.
+ *
+ * @example
+ * ```ts
+ * export const handler = withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) => proxy(event, context));
+ * ```
  */
 export interface LambdaHttpEvent {
   readonly requestContext?: {

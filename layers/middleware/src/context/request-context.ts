@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
 
-/** Who made the request, once `authenticate()` has verified a token. */
+/**
+ * Who made the request, once `authenticate()` has verified a token.
+ *
+ * @example
+ * ```ts
+ * const principal: Principal = { userId: user.id, roles: [user.role], claims };
+ * ```
+ */
 export interface Principal {
   readonly userId: string;
   readonly roles: readonly string[];
@@ -14,6 +21,11 @@ export interface Principal {
 /**
  * Everything known about one request, the same shape in Lambda and under `npm start`.
  * `routePattern` and `principal` are filled in as the request travels through the stack.
+ *
+ * @example
+ * ```ts
+ * const { requestId, routePattern, principal }: RequestContext = requestContextOf(req);
+ * ```
  */
 export interface RequestContext {
   /** Unique per request: Lambda's `awsRequestId`, or a generated UUID locally. Echoed as `x-request-id`. */
@@ -35,7 +47,14 @@ export interface RequestContext {
 const contextStorage = new AsyncLocalStorage<RequestContext>();
 const contextByRequest = new WeakMap<Request, RequestContext>();
 
-/** Options of {@link requestContext}. */
+/**
+ * Options of {@link requestContext}.
+ *
+ * @example
+ * ```ts
+ * app.use(requestContext({ header: 'x-correlation-id' }));
+ * ```
+ */
 export interface RequestContextOptions {
   /** Response header that echoes the request id. Default `x-request-id`. */
   readonly header?: string;

@@ -10,7 +10,15 @@ import {
   type FieldError,
 } from './http-errors';
 
-/** The RFC 9457 problem document every 4xx/5xx response carries. */
+/**
+ * The RFC 9457 problem document every 4xx/5xx response carries.
+ *
+ * @example
+ * ```ts
+ * const problem = (await response.json()) as ProblemDocument;
+ * if (problem.code === 'TOKEN_EXPIRED') await refresh();
+ * ```
+ */
 export interface ProblemDocument {
   readonly type: string;
   readonly title: string;
@@ -21,13 +29,27 @@ export interface ProblemDocument {
   readonly errors?: readonly FieldError[];
 }
 
-/** The logging the error handler needs; a Powertools `Logger` satisfies it. */
+/**
+ * The logging the error handler needs; a Powertools `Logger` satisfies it.
+ *
+ * @example
+ * ```ts
+ * const logger: ErrorLogger = createLogger({ serviceName: 'api' });
+ * ```
+ */
 export interface ErrorLogger {
   error(message: string, ...extra: unknown[]): void;
   warn(message: string, ...extra: unknown[]): void;
 }
 
-/** Options of {@link errorHandler}. */
+/**
+ * Options of {@link errorHandler}.
+ *
+ * @example
+ * ```ts
+ * app.use(errorHandler({ logger, mapError: (error) => (isTimeout(error) ? new ServiceUnavailableError() : undefined) }));
+ * ```
+ */
 export interface ErrorHandlerOptions {
   /** Where 5xx errors (with their cause) are logged. Default: nothing is logged. */
   readonly logger?: ErrorLogger;
@@ -38,6 +60,14 @@ export interface ErrorHandlerOptions {
   readonly mapError?: (error: unknown) => HttpError | undefined;
 }
 
+/**
+ * The media type of every error response (RFC 9457).
+ *
+ * @example
+ * ```ts
+ * expect(response.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+ * ```
+ */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /**

@@ -4,13 +4,27 @@
  * client errors (status < 500) are safe to show, server errors are replaced by a generic message.
  */
 
-/** A field-level validation failure, reported in the problem body's `errors` array. */
+/**
+ * A field-level validation failure, reported in the problem body's `errors` array.
+ *
+ * @example
+ * ```ts
+ * const errors: FieldError[] = [{ field: 'email', message: 'Must be an email address' }];
+ * ```
+ */
 export interface FieldError {
   readonly field: string;
   readonly message: string;
 }
 
-/** Options shared by every {@link HttpError}. */
+/**
+ * Options shared by every {@link HttpError}.
+ *
+ * @example
+ * ```ts
+ * throw new ConflictError('Email already registered', { code: 'EMAIL_TAKEN', cause: error });
+ * ```
+ */
 export interface HttpErrorOptions {
   /** Diagnostics for the log only; never sent to the client. */
   readonly cause?: unknown;

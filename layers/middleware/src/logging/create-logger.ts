@@ -3,13 +3,34 @@ import { assertNonEmptyString, assertOptionsObject, invalidOption } from '../opt
 import { PrettyLogger } from './pretty-logger';
 import { redactSecrets } from './redact';
 
-/** Log levels accepted by {@link createLogger}, as Powertools names them. */
+/**
+ * Log levels accepted by {@link createLogger}, as Powertools names them.
+ *
+ * @example
+ * ```ts
+ * const level: LogLevelName = 'DEBUG';
+ * ```
+ */
 export type LogLevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' | 'CRITICAL';
 
-/** Output formats of {@link createLogger}. */
+/**
+ * Output formats of {@link createLogger}.
+ *
+ * @example
+ * ```ts
+ * const format: LogFormatName = process.stdout.isTTY ? 'pretty' : 'json';
+ * ```
+ */
 export type LogFormatName = 'json' | 'pretty';
 
-/** Options of {@link createLogger}. */
+/**
+ * Options of {@link createLogger}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateLoggerOptions = { serviceName: 'api', level: config.log.level, format: config.log.format };
+ * ```
+ */
 export interface CreateLoggerOptions {
   readonly serviceName: string;
   /** Least severe level printed. Default `INFO`. */

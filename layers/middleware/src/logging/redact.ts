@@ -1,4 +1,11 @@
-/** What replaces a redacted value in the log. */
+/**
+ * What replaces a redacted value in the log.
+ *
+ * @example
+ * ```ts
+ * expect(JSON.parse(line).headers.authorization).toBe(REDACTED);
+ * ```
+ */
 export const REDACTED = '[REDACTED]';
 
 // Credentials that must never reach a log, whatever object they are nested in: request headers that carry

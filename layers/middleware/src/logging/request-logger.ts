@@ -5,7 +5,14 @@ import { onResponseFinished } from '../context/response-finished';
 import { assertOptionsObject, invalidOption } from '../options/assert-options';
 import type { Logger } from './create-logger';
 
-/** Options of {@link requestLogger}. */
+/**
+ * Options of {@link requestLogger}.
+ *
+ * @example
+ * ```ts
+ * app.use(requestLogger({ logger }));
+ * ```
+ */
 export interface RequestLoggerOptions {
   readonly logger: Logger;
 }

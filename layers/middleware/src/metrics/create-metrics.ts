@@ -1,7 +1,14 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { assertNonEmptyString, assertOptionsObject, invalidOption } from '../options/assert-options';
 
-/** Options of {@link createMetrics}. */
+/**
+ * Options of {@link createMetrics}.
+ *
+ * @example
+ * ```ts
+ * const metrics = createMetrics({ namespace: 'lambdalith', serviceName: 'lambdalith', enabled: true });
+ * ```
+ */
 export interface CreateMetricsOptions {
   /** CloudWatch namespace. */
   readonly namespace: string;

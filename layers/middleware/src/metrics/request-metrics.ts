@@ -5,12 +5,26 @@ import { onResponseFinished } from '../context/response-finished';
 import { assertOptionsObject, invalidOption } from '../options/assert-options';
 import { metricsEnabled } from './create-metrics';
 
-/** Options of {@link requestMetrics}. */
+/**
+ * Options of {@link requestMetrics}.
+ *
+ * @example
+ * ```ts
+ * app.use(requestMetrics({ metrics }));
+ * ```
+ */
 export interface RequestMetricsOptions {
   readonly metrics: Metrics;
 }
 
-/** The `route` dimension of requests no route matched: raw paths would make one metric per URL. */
+/**
+ * The `route` dimension of requests no route matched: raw paths would make one metric per URL.
+ *
+ * @example
+ * ```ts
+ * expect(emf.route).toBe(UNMATCHED_ROUTE);
+ * ```
+ */
 export const UNMATCHED_ROUTE = 'UNMATCHED';
 
 /**

@@ -1,4 +1,11 @@
-/** The counter of one fixed window after an increment. */
+/**
+ * The counter of one fixed window after an increment.
+ *
+ * @example
+ * ```ts
+ * const { count, resetAtMs }: RateLimitCount = await store.increment('login:203.0.113.9', 60, Date.now());
+ * ```
+ */
 export interface RateLimitCount {
   /** Requests counted in the current window, this one included. */
   readonly count: number;

@@ -4,7 +4,14 @@ import { TooManyRequestsError } from '../errors/http-errors';
 import { assertFunction, assertIntegerInRange, assertOptionsObject, invalidOption } from '../options/assert-options';
 import type { RateLimitStore } from './rate-limit-store';
 
-/** Options of {@link rateLimit}. */
+/**
+ * Options of {@link rateLimit}.
+ *
+ * @example
+ * ```ts
+ * const loginLimit: RateLimitOptions = { store, limit: 10, windowSeconds: 60, keyPrefix: 'login' };
+ * ```
+ */
 export interface RateLimitOptions {
   /** Where requests are counted; shared across instances in Lambda (the app's DynamoDB store). */
   readonly store: RateLimitStore;

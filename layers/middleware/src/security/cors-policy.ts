@@ -2,7 +2,14 @@ import type { RequestHandler } from 'express';
 import cors from 'cors';
 import { assertOptionsObject, invalidOption } from '../options/assert-options';
 
-/** Options of {@link corsPolicy}. */
+/**
+ * Options of {@link corsPolicy}.
+ *
+ * @example
+ * ```ts
+ * app.use(corsPolicy({ origins: ['https://app.example.com'], credentials: true }));
+ * ```
+ */
 export interface CorsPolicyOptions {
   /** Browser origins allowed to call the API, exactly as browsers send them (`https://app.example.com`). */
   readonly origins: readonly string[];

@@ -161,7 +161,8 @@ function sendStdoutToDevNull(): () => void {
   const devNull = openSync('/dev/null', 'w');
   const original = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array) => {
-    writeSync(devNull, chunk);
+    if (typeof chunk === 'string') writeSync(devNull, chunk);
+    else writeSync(devNull, chunk);
     return true;
   }) as typeof process.stdout.write;
   return () => {

@@ -145,10 +145,10 @@ describe('requestLogger()', () => {
         status: 200,
         durationMs: expect.any(Number),
         requestId: response.headers['x-request-id'],
-        correlationId: response.headers['x-request-id'],
       }),
     );
     expect(lines[0]).not.toHaveProperty('userId');
+    expect(lines[0]).not.toHaveProperty('correlationId');
     expect(output.stdout.join('\n')).not.toContain('ada@example.com');
   });
 

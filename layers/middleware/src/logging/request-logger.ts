@@ -68,7 +68,8 @@ function requestLogAttributes(
     ...(finished ? {} : { aborted: true }),
     durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
     requestId: context.requestId,
-    correlationId: context.correlationId,
+    // Locally both ids are the same; repeating it would only add noise.
+    correlationId: context.correlationId === context.requestId ? undefined : context.correlationId,
     userId: context.principal?.userId,
     ...(lambda === undefined ? {} : { function_request_id: lambda.context.awsRequestId, cold_start: lambda.coldStart }),
   };

@@ -6,7 +6,7 @@ import { buildDependencies, type Dependencies } from './dependencies';
 import { createTableIfMissing } from './data/create-table';
 import { createDocumentClient } from './data/dynamodb-client';
 import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
-import { announceRunningDynamoDb } from './local/running-dynamodb';
+import { announceRunningDynamoDb, findRunningDynamoDb } from './local/running-dynamodb';
 
 // How long in-flight requests get to finish after SIGINT/SIGTERM before their connections are cut.
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -25,6 +25,11 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDynamoDb | undefined;
   if (config.dynamodb.endpoint === undefined) {
     const dbPath = join(config.dataDir, 'dynamodb');
+    // Two DynamoDB Local processes on one database folder would corrupt it.
+    const alreadyRunning = await findRunningDynamoDb(config.dataDir);
+    if (alreadyRunning !== undefined) {
+      throw new DataDirInUseError(config.dataDir);
+    }
     process.stderr.write(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
     // Announced under DATA_DIR while it runs, so `npm run create-admin` uses it instead of a second instance.
     embedded = announceRunningDynamoDb(config.dataDir, await startEmbeddedDynamoDb({ dbPath }));
@@ -93,8 +98,16 @@ function stopGracefullyOnSignals(server: Server, deps: Dependencies, embedded: E
   process.on('SIGTERM', stop);
 }
 
+/** Another `npm start` already serves this DATA_DIR. */
+class DataDirInUseError extends Error {
+  constructor(dataDir: string) {
+    super(`Another lambdalith server is already running on ${dataDir}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof JavaNotFoundError) {
+  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

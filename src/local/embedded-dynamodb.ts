@@ -63,7 +63,7 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
   const jarDir = findDynamoDbLocalJarDir();
   if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
 
-  // A port found free can be taken before the JVM binds it; one retry on a fresh port covers that race.
+  // A port found free can be taken before the JVM binds it; retrying on a fresh port covers that race.
   for (let attempt = 1; ; attempt += 1) {
     const port = await findFreePort();
     const args = [
@@ -92,7 +92,7 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
     }
     await stopGuardian(guardian);
     if (outcome.exitCode === JAVA_NOT_FOUND_EXIT) throw new JavaNotFoundError();
-    if (attempt >= 2) {
+    if (attempt >= 3) {
       throw new Error(`DynamoDB Local exited with code ${String(outcome.exitCode)} before answering:\n${stderr().slice(-2000)}`);
     }
   }
@@ -121,16 +121,21 @@ async function findFreePort(): Promise<number> {
   });
 }
 
-// Any HTTP answer means the server is up (DynamoDB Local answers an unsigned GET with 400).
+// DynamoDB Local answers an unsigned GET with 400 and an `x-amzn-RequestId` header. Requiring that header
+// matters: between finding the port free and the JVM binding it, another process (a test's supertest
+// server, say) may take the port, and its answer must not be mistaken for ours; our JVM then fails to bind
+// and exits, and the caller retries on a fresh port.
 async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
-      return;
+      const response = await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
+      await response.body?.cancel();
+      if (response.headers.has('x-amzn-requestid')) return;
     } catch {
-      await sleep(100);
+      // Not listening yet.
     }
+    await sleep(100);
   }
   throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
 }

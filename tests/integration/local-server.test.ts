@@ -106,6 +106,23 @@ describe('npm start (dist/server.js)', () => {
     expect(await waitUntilNoProcessMentions(dataDir, 5_000)).toEqual([]);
   }, 120_000);
 
+  it('refuses to start a second server on a DATA_DIR that a running one uses', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const first = await startServer(dataDir);
+    const second = spawn(process.execPath, [serverScript], { cwd: root, env: baseEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    second.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const secondExit = await exitOf(second);
+    const firstHealth = await fetch(`${first.baseUrl}/health/ready`);
+    first.process.kill('SIGINT');
+    await exitOf(first.process);
+
+    expect(secondExit.code).toBe(1);
+    expect(stderr).toMatch(/Another lambdalith server is already running on .*another DATA_DIR/);
+    expect(firstHealth.status).toBe(200);
+  }, 120_000);
+
   it('leaves no DynamoDB Local behind when the server itself is killed with SIGKILL', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
     const server = await startServer(dataDir);

@@ -31,6 +31,10 @@ export interface AuthConfig {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl: string | undefined;
+  /** Expected `iss` of the JWKS provider's tokens; set exactly when `jwksUrl` is. */
+  readonly jwksIssuer: string | undefined;
+  /** Expected audience (`aud`, or Cognito's `client_id`) of the JWKS provider's tokens; set exactly when `jwksUrl` is. */
+  readonly jwksAudience: string | undefined;
   readonly accessTokenTtlSeconds: number;
 }
 
@@ -102,6 +106,9 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
   const endpoint = read.url('DYNAMODB_ENDPOINT', { optional: true });
   const sesEndpoint = read.url('SES_ENDPOINT', { optional: true });
   const jwtSecret = readJwtSecret(read, inLambda, dataDir, io);
+  const issuer = read.string('JWT_ISSUER', { default: 'lambdalith' });
+  const audience = read.string('JWT_AUDIENCE', { default: 'lambdalith-api' });
+  const jwksUrl = read.url('JWT_JWKS_URL', { optional: true, https: inLambda });
 
   const config: Config = {
     runtime,
@@ -121,9 +128,14 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
     },
     auth: {
       jwtSecret,
-      issuer: read.string('JWT_ISSUER', { default: 'lambdalith' }),
-      audience: read.string('JWT_AUDIENCE', { default: 'lambdalith-api' }),
-      jwksUrl: read.url('JWT_JWKS_URL', { optional: true, https: inLambda }),
+      issuer,
+      audience,
+      jwksUrl,
+      // A second key source has its own issuer and audience. Unset, they fall back to the provider's
+      // conventional issuer (the URL without /.well-known/jwks.json) and to JWT_AUDIENCE, which a
+      // provider's tokens will not match: they are then refused (401), never accepted.
+      jwksIssuer: jwksUrl === undefined ? undefined : read.string('JWT_JWKS_ISSUER', { default: issuerOfJwksUrl(jwksUrl) ?? issuer }),
+      jwksAudience: jwksUrl === undefined ? undefined : read.string('JWT_JWKS_AUDIENCE', { default: audience }),
       accessTokenTtlSeconds: read.integer('JWT_TTL_SECONDS', { default: 3_600, min: 60, max: 3_600 }),
     },
     corsOrigins: read.origins('CORS_ORIGINS'),
@@ -191,6 +203,12 @@ function developmentSecret(dataDir: string, io: ConfigIo): string {
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   io.warn(`JWT_SECRET is not set; using a generated development secret stored in ${file}`);
   return secret;
+}
+
+// Cognito (and many OIDC providers) publish their keys at `<issuer>/.well-known/jwks.json`.
+function issuerOfJwksUrl(jwksUrl: string): string | undefined {
+  const suffix = '/.well-known/jwks.json';
+  return jwksUrl.endsWith(suffix) ? jwksUrl.slice(0, -suffix.length) : undefined;
 }
 
 function nonEmpty(value: string | undefined): value is string {

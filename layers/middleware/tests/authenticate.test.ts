@@ -347,6 +347,27 @@ describe('authenticate() with a JWKS provider', () => {
     expect(response.body.principal.userId).toBe(sub);
   });
 
+  it('accepts a Cognito-style access token: no aud, the expected audience as client_id', async () => {
+    const { aud: _aud, ...withoutAud } = providerClaims();
+    const token = await new SignJWT({ ...withoutAud, client_id: 'client-123', token_use: 'access' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsaKey.privateKey);
+
+    const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${token}`);
+
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ['an aud for another client', { aud: 'client-999' }],
+    ['no aud and another client_id', { aud: undefined, client_id: 'client-999' }],
+    ['an aud for another client, even with the right client_id', { aud: 'client-999', client_id: 'client-123' }],
+  ])('rejects a provider token with %s', async (_case, override) => {
+    const token = await new SignJWT({ ...providerClaims(), ...override }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsaKey.privateKey);
+
+    const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${token}`);
+
+    expect(response.status).toBe(401);
+  });
+
   it('still accepts the app’s own HS256 tokens', async () => {
     const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${await hs256Token(validClaims())}`);
 

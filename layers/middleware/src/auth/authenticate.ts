@@ -56,7 +56,11 @@ export interface AuthenticateOptions {
   readonly jwksUrl?: string;
   /** Expected `iss` of the JWKS provider's tokens. Default: {@link AuthenticateOptions.issuer}. */
   readonly jwksIssuer?: string;
-  /** Expected `aud` of the JWKS provider's tokens. Default: {@link AuthenticateOptions.audience}. */
+  /**
+   * Expected audience of the JWKS provider's tokens: their `aud`, or, for tokens without `aud` (Cognito
+   * access tokens), their `client_id`, as API Gateway's JWT authorizer accepts them.
+   * Default: {@link AuthenticateOptions.audience}.
+   */
   readonly jwksAudience?: string;
   /** Oldest accepted token, by its `iat`, in seconds. Default 3600. */
   readonly maxTokenAgeSeconds?: number;
@@ -141,6 +145,7 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
 interface JwksProvider {
   readonly getKey: JWTVerifyGetKey;
   readonly verification: JWTVerifyOptions;
+  readonly audience: string;
 }
 
 function jwksProvider(factory: string, options: AuthenticateOptions, shared: JWTVerifyOptions): JwksProvider {
@@ -166,7 +171,9 @@ function jwksProvider(factory: string, options: AuthenticateOptions, shared: JWT
       throw new ServiceUnavailableError('The identity provider is unavailable', { cause: error, retryAfterSeconds: 5 });
     }
   };
-  return { getKey, verification: { ...shared, algorithms: PROVIDER_ALGORITHMS, issuer, audience } };
+  // The audience is checked after verification (see providerAudienceMatches), not by jose, because
+  // Cognito access tokens carry it as `client_id`.
+  return { getKey, verification: { ...shared, algorithms: PROVIDER_ALGORITHMS, issuer }, audience };
 }
 
 function bearerToken(req: Request): string {
@@ -194,10 +201,12 @@ async function verify(
   }
   try {
     // The key source follows from the pinned algorithm lists, never from anything else in the token.
-    const { payload } =
-      provider !== undefined && typeof header.alg === 'string' && PROVIDER_ALGORITHMS.includes(header.alg as JWSAlgorithm)
-        ? await jwtVerify(token, provider.getKey, provider.verification)
-        : await jwtVerify(token, appKey, appVerification);
+    if (provider !== undefined && typeof header.alg === 'string' && PROVIDER_ALGORITHMS.includes(header.alg as JWSAlgorithm)) {
+      const { payload } = await jwtVerify(token, provider.getKey, provider.verification);
+      if (!providerAudienceMatches(payload, provider.audience)) throw invalidToken(undefined, new Error('audience mismatch'));
+      return asVerifiedClaims(payload);
+    }
+    const { payload } = await jwtVerify(token, appKey, appVerification);
     return asVerifiedClaims(payload);
   } catch (error) {
     if (error instanceof ServiceUnavailableError || error instanceof UnauthorizedError) throw error;
@@ -210,6 +219,13 @@ async function verify(
     }
     throw invalidToken(undefined, error);
   }
+}
+
+// `aud` when the token has one (a string or a list); otherwise `client_id`, which is where Cognito access
+// tokens name their audience. Never both ways for one token: an `aud` that does not match is final.
+function providerAudienceMatches(payload: JWTPayload, audience: string): boolean {
+  if (payload.aud !== undefined) return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
+  return payload['client_id'] === audience;
 }
 
 function asVerifiedClaims(payload: JWTPayload): VerifiedClaims {

@@ -21,6 +21,8 @@ export interface TokenVerification {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl?: string;
+  readonly jwksIssuer?: string;
+  readonly jwksAudience?: string;
   readonly maxTokenAgeSeconds: number;
 }
 
@@ -36,7 +38,7 @@ export function buildUserDependencies(
   shared: { readonly documentClient: DynamoDBDocumentClient; readonly logger: Logger; readonly metrics: Metrics },
 ): UserDependencies {
   const { logger, metrics } = shared;
-  const { issuer, audience, accessTokenTtlSeconds, jwksUrl } = config.auth;
+  const { issuer, audience, accessTokenTtlSeconds, jwksUrl, jwksIssuer, jwksAudience } = config.auth;
   const users = new UserService({
     repository: new DynamoDbUserRepository(shared.documentClient, config.dynamodb.tableName),
     hasher: new PasswordHasher(),
@@ -55,7 +57,8 @@ export function buildUserDependencies(
       hs256Secret: jwtSecret,
       issuer,
       audience,
-      ...(jwksUrl === undefined ? {} : { jwksUrl }),
+      // The OIDC provider's tokens carry its own issuer and audience (Cognito: the pool URL and client id).
+      ...(jwksUrl === undefined ? {} : { jwksUrl, jwksIssuer, jwksAudience }),
       // No token outlives the longest lifetime we issue, whatever its `exp` claims.
       maxTokenAgeSeconds: accessTokenTtlSeconds,
     },

@@ -121,7 +121,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
       region: read.string('AWS_REGION', { default: inLambda ? undefined : 'us-east-1' }),
       tableName: read.string('TABLE_NAME', { default: inLambda ? undefined : 'lambdalith', pattern: /^[a-zA-Z0-9_.-]{3,255}$/ }),
       // No AWS credentials + a custom endpoint = DynamoDB Local, which takes any credentials.
-      useLocalCredentials: endpoint !== undefined && !nonEmpty(env['AWS_ACCESS_KEY_ID']) && !nonEmpty(env['AWS_PROFILE']),
+      useLocalCredentials: usesEmulatorCredentials(endpoint, env),
       connectTimeoutMs: read.integer('DYNAMODB_CONNECT_TIMEOUT_MS', { default: 800, min: 50, max: 10_000 }),
       requestTimeoutMs: read.integer('DYNAMODB_REQUEST_TIMEOUT_MS', { default: 1_000, min: 50, max: 25_000 }),
       maxAttempts: read.integer('DYNAMODB_MAX_ATTEMPTS', { default: 2, min: 1, max: 5 }),
@@ -163,7 +163,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
     email: {
       from: inLambda ? read.string('EMAIL_FROM', { pattern: /^[^\s@]+@[^\s@]+$/ }) : read.optionalString('EMAIL_FROM'),
       sesEndpoint,
-      useLocalCredentials: sesEndpoint !== undefined && !nonEmpty(env['AWS_ACCESS_KEY_ID']) && !nonEmpty(env['AWS_PROFILE']),
+      useLocalCredentials: usesEmulatorCredentials(sesEndpoint, env),
     },
   };
 
@@ -209,6 +209,14 @@ function developmentSecret(dataDir: string, io: ConfigIo): string {
 function issuerOfJwksUrl(jwksUrl: string): string | undefined {
   const suffix = '/.well-known/jwks.json';
   return jwksUrl.endsWith(suffix) ? jwksUrl.slice(0, -suffix.length) : undefined;
+}
+
+// A custom endpoint without AWS credentials in the environment is an emulator (DynamoDB Local, an SES
+// stand-in), which takes any credentials; fixed ones keep every local process on the same data and stop the
+// SDK probing the instance metadata service. An AWS endpoint (a VPC or FIPS one) always gets the real chain.
+function usesEmulatorCredentials(endpoint: string | undefined, env: Env): boolean {
+  if (endpoint === undefined || new URL(endpoint).hostname.endsWith('.amazonaws.com')) return false;
+  return !nonEmpty(env['AWS_ACCESS_KEY_ID']) && !nonEmpty(env['AWS_PROFILE']);
 }
 
 function nonEmpty(value: string | undefined): value is string {

@@ -80,6 +80,8 @@ describe('loadConfig locally', () => {
     expect(loadConfig(base, quietIo()).dynamodb.useLocalCredentials).toBe(true);
     expect(loadConfig({ ...base, AWS_ACCESS_KEY_ID: 'AKIA' }, quietIo()).dynamodb.useLocalCredentials).toBe(false);
     expect(loadConfig({ ...base, DYNAMODB_ENDPOINT: '' }, quietIo()).dynamodb).toMatchObject({ endpoint: undefined, useLocalCredentials: false });
+    expect(loadConfig({ ...base, DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com' }, quietIo()).dynamodb.useLocalCredentials).toBe(false);
+    expect(loadConfig({ ...base, SES_ENDPOINT: 'http://127.0.0.1:9000' }, quietIo()).email).toMatchObject({ sesEndpoint: 'http://127.0.0.1:9000', useLocalCredentials: true });
   });
 });
 

@@ -56,13 +56,14 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', false);
   app.set('etag', false);
 
-  // Global middleware, in order: the request context first (everything after reads it), then headers every
-  // response carries, then per-request logging and metrics, which observe the finished response.
+  // Global middleware, in order: the request context first (everything after reads it), then per-request
+  // logging and metrics, which observe the finished response (before CORS, which answers preflights itself,
+  // so those are logged and counted too), then the headers every response carries.
   app.use(requestContext());
-  app.use(securityHeaders());
-  app.use(corsPolicy({ origins: deps.corsOrigins }));
   app.use(requestLogger({ logger: deps.logger }));
   app.use(requestMetrics({ metrics: deps.metrics }));
+  app.use(securityHeaders());
+  app.use(corsPolicy({ origins: deps.corsOrigins }));
 
   app.use(healthRoutes(deps));
   app.use(

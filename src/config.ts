@@ -174,6 +174,14 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
 function readJwtSecret(read: EnvReader, inLambda: boolean, dataDir: string, io: ConfigIo): JwtSecretSource {
   const value = read.optionalString('JWT_SECRET');
   const secretId = read.optionalString('JWT_SECRET_ARN');
+  // One source, so a plain-text JWT_SECRET can never silently override the deployed secret (and an ARN is
+  // never silently ignored locally, where nothing reads Secrets Manager).
+  if (inLambda && value !== undefined && secretId !== undefined) {
+    read.problem('JWT_SECRET', 'must not be set together with JWT_SECRET_ARN in Lambda (JWT_SECRET is for `sam local` only)');
+  }
+  if (!inLambda && secretId !== undefined) {
+    read.problem('JWT_SECRET_ARN', 'is only read in Lambda; set JWT_SECRET locally, or leave both unset for a generated development secret');
+  }
   if (value !== undefined) {
     if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
       read.problem('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`);

@@ -17,9 +17,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 async function main(): Promise<void> {
   let config = loadConfig();
-  if (config.auth.jwtSecret.kind !== 'value') {
-    throw new Error('JWT_SECRET_ARN is only supported in Lambda; set JWT_SECRET locally (or leave it unset for a generated one)');
-  }
+  // loadConfig() refuses JWT_SECRET_ARN outside Lambda; this narrows the type for the compiler.
+  if (config.auth.jwtSecret.kind !== 'value') throw new ConfigError(['JWT_SECRET_ARN is only read in Lambda']);
   const jwtSecret = config.auth.jwtSecret.value;
 
   let embedded: EmbeddedDynamoDb | undefined;

@@ -9,7 +9,8 @@ let handler: Handler;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  Object.assign(process.env, lambdaTestEnv());
+  // Metrics are on in Lambda by default; their EMF lines would only clutter the test output here.
+  Object.assign(process.env, lambdaTestEnv({ METRICS_ENABLED: 'false' }));
   ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
 });
 

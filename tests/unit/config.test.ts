@@ -86,6 +86,12 @@ describe('loadConfig locally', () => {
 });
 
 describe('loadConfig rejects bad values', () => {
+  it('refuses JWT_SECRET_ARN outside Lambda, where nothing reads Secrets Manager', () => {
+    expect(() => loadConfig({ DATA_DIR: freshDataDir(), JWT_SECRET_ARN: lambdaEnv.JWT_SECRET_ARN }, quietIo())).toThrow(
+      /JWT_SECRET_ARN is only read in Lambda/,
+    );
+  });
+
   it.each([
     ['PORT', 'eighty', /PORT must be an integer from 0 to 65535/],
     ['PORT', '70000', /PORT must be an integer/],
@@ -151,6 +157,17 @@ describe('loadConfig in Lambda', () => {
 
     expect(() => loadConfig({ ...env, DATA_DIR: freshDataDir() }, io)).toThrow(/JWT_SECRET_ARN is required in Lambda/);
     expect(io.warnings).toEqual([]);
+  });
+
+  it('refuses a plain-text JWT_SECRET next to JWT_SECRET_ARN, so it can never override the deployed secret', () => {
+    expect(() => loadConfig({ ...lambdaEnv, JWT_SECRET: SECRET }, quietIo())).toThrow(/JWT_SECRET must not be set together with JWT_SECRET_ARN/);
+    expect(() => loadConfig({ ...lambdaEnv, JWT_SECRET: SECRET }, quietIo())).not.toThrow(SECRET);
+  });
+
+  it('accepts JWT_SECRET alone, as sam local start-api passes it', () => {
+    const { JWT_SECRET_ARN: _arn, ...env } = lambdaEnv;
+
+    expect(loadConfig({ ...env, JWT_SECRET: SECRET }, quietIo()).auth.jwtSecret).toEqual({ kind: 'value', value: SECRET });
   });
 
   it('accepts only https JWKS URLs', () => {

@@ -45,6 +45,7 @@ const PAGE_CSP = [
 ].join('; ');
 
 const ASSET_MAX_AGE_SECONDS = 86_400;
+const ASSET_CACHE_CONTROL = `public, max-age=${ASSET_MAX_AGE_SECONDS}`;
 
 /**
  * `GET /openapi.json`: the OpenAPI 3.1 document. `GET /docs`: Swagger UI from the installed
@@ -75,16 +76,20 @@ export function apiDocsRoutes({ version }: ApiDocsRoutesDependencies): Router {
     .route('/docs/assets/:file')
     .get(async (req, res) => {
       const file = req.params['file'] ?? '';
-      res.setHeader('Cache-Control', `public, max-age=${ASSET_MAX_AGE_SECONDS}`);
+      // Cache-Control only on an asset actually served: a cached 404 would outlive the fix for a day.
       if (file === 'docs-initializer.js') {
+        res.setHeader('Cache-Control', ASSET_CACHE_CONTROL);
         res.type('text/javascript').send(INITIALIZER);
         return;
       }
       // An allowlist, not a path join on user input: nothing outside these files can be reached.
       if (assets === undefined || !servedFiles.has(file)) throw new NotFoundError('No such documentation asset');
       // swagger-ui-dist ships cross-origin-safe static files; the same-origin resource policy still applies.
+      // sendFile sets the header itself once the file is found (a missing one is an error, without it).
       await new Promise<void>((resolve, reject) => {
-        res.sendFile(join(assets, file), { dotfiles: 'deny' }, (error) => (error === undefined ? resolve() : reject(error)));
+        res.sendFile(join(assets, file), { dotfiles: 'deny', maxAge: ASSET_MAX_AGE_SECONDS * 1_000 }, (error) =>
+          error === undefined ? resolve() : reject(error),
+        );
       });
     })
     .all(methodNotAllowed());

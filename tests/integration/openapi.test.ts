@@ -132,7 +132,8 @@ describe('GET /docs', () => {
     // Act
     const response = await request(app).get(`/docs/assets/${file}`);
 
-    // Assert
+    // Assert: and no caching instruction, so a shared cache never keeps the 404 for a day
     expect(response).toMatchObject({ status: 404, headers: { 'content-type': 'application/problem+json; charset=utf-8' } });
+    expect(response.headers['cache-control']).toBeUndefined();
   });
 });

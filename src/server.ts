@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -79,11 +79,25 @@ function listen(server: Server, config: Config): Promise<void> {
 // exit 0. A second signal means "now": exit 1 at once.
 function stopGracefullyOnSignals(server: Server, deps: Dependencies, embedded: EmbeddedDynamoDb | undefined): void {
   let stopping = false;
+  // server.close() only closes idle connections; a keep-alive connection whose response finishes after it
+  // would stay open until the client's keep-alive timeout. So, once stopping, every response says
+  // `Connection: close`, and each finished one closes its connection at once.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    if (stopping) res.shouldKeepAlive = false;
+    res.once('close', () => inFlight.delete(res));
+    res.once('finish', () => {
+      if (stopping) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
       process.exit(1);
     }
     stopping = true;
+    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
     deps.logger.info(`${signal} received: finishing in-flight requests, then stopping`);
     const forceClose = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(() => {

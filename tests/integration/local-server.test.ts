@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -104,6 +105,37 @@ describe('npm start (dist/server.js)', () => {
     expect(stored.Item).toMatchObject({ value: 'kept' });
     expect(secondExit).toEqual({ code: 0, signal: null });
     expect(await waitUntilNoProcessMentions(dataDir, 5_000)).toEqual([]);
+  }, 120_000);
+
+  it('finishes a request that is in flight when SIGINT arrives, closes its connection, then exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const server = await startServer(dataDir);
+    const body = JSON.stringify({ email: `inflight-${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'In Flight' });
+
+    // `Expect: 100-continue` makes the server say when it has the request (it answers 100 once the headers
+    // are parsed): SIGINT goes out exactly then, with the registration (a ~0.4 s password hash) still ahead.
+    const response = await new Promise<{ status: number | undefined; connection: string | undefined; body: string }>((resolveResponse, reject) => {
+      const registration = httpRequest(`${server.baseUrl}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+      });
+      registration.once('continue', () => {
+        server.process.kill('SIGINT');
+        registration.end(body);
+      });
+      registration.once('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolveResponse({ status: res.statusCode, connection: res.headers.connection, body: text }));
+      });
+      registration.once('error', reject);
+    });
+    const exit = await exitOf(server.process);
+
+    expect(response).toMatchObject({ status: 201, connection: 'close' });
+    expect(JSON.parse(response.body)).toMatchObject({ name: 'In Flight' });
+    expect(exit).toEqual({ code: 0, signal: null });
   }, 120_000);
 
   it('refuses to start a second server on a DATA_DIR that a running one uses', async () => {

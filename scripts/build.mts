@@ -18,6 +18,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import swaggerUiFiles from '../src/openapi/swagger-ui-files.json' with { type: 'json' };
 
 const root = resolve(import.meta.dirname, '..');
 const layerSourceDir = join(root, 'layers/middleware');
@@ -117,10 +118,10 @@ async function buildFunction(outDir: string, metafilePath: string | undefined): 
   return result.metafile;
 }
 
-// The docs page serves these files of swagger-ui-dist (SWAGGER_UI_FILES in src/openapi/swagger-ui-assets.ts,
-// which looks for them beside the bundle). The function has no node_modules, so they travel in the zip; the
-// artifact test checks that every file the app serves is there.
-const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'];
+// The docs page serves these files of swagger-ui-dist (the one list, shared with
+// src/openapi/swagger-ui-assets.ts, which looks for them beside the bundle). The function has no
+// node_modules, so they travel in the zip; the artifact test checks that every file the app serves is there.
+const SWAGGER_UI_FILES: readonly string[] = swaggerUiFiles;
 
 function copySwaggerUiAssets(targetDir: string): void {
   const sourceDir = findInstalledPackage('swagger-ui-dist', root);

@@ -9,6 +9,7 @@ import {
   requestLogger,
   requestMetrics,
   securityHeaders,
+  type AuthenticateOptions,
   type Logger,
   type Metrics,
   type RateLimitStore,
@@ -20,7 +21,6 @@ import { apiDocsRoutes } from './routes/api-docs-routes';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { principalLoader, usersRoutes } from './routes/users-routes';
-import type { TokenVerification } from './user-dependencies';
 
 /** Everything the app needs, built once per process by `dependencies.ts` (or by a test). */
 export interface AppDependencies {
@@ -36,6 +36,9 @@ export interface AppDependencies {
   /** How `authenticate()` verifies the app's tokens. */
   readonly tokenVerification: TokenVerification;
 }
+
+/** How `authenticate()` verifies tokens: its options, less the principal loader the app adds. */
+export type TokenVerification = Omit<AuthenticateOptions, 'loadPrincipal'>;
 
 /** The shared rate-limit store and the auth routes' limit, from config. */
 export interface AuthRateLimit {

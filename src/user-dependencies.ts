@@ -3,6 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createTokenIssuer, MetricUnit, type Logger, type Metrics } from '@lambdalith/middleware';
+import type { TokenVerification } from './app';
 import type { Config } from './config';
 import { DynamoDbUserRepository } from './data/dynamodb-user-repository';
 import { PaginationCursorCodec } from './domain/pagination-cursor';
@@ -14,17 +15,6 @@ import { SesEmailSender } from './email/ses-email-sender';
 
 /** How long a `nextCursor` stays valid: long enough to page through a listing, short enough to go stale. */
 const CURSOR_TTL_SECONDS = 3_600;
-
-/** What the app needs to verify the tokens it issued (the options of `authenticate()`, minus the loader). */
-export interface TokenVerification {
-  readonly hs256Secret: string;
-  readonly issuer: string;
-  readonly audience: string;
-  readonly jwksUrl?: string;
-  readonly jwksIssuer?: string;
-  readonly jwksAudience?: string;
-  readonly maxTokenAgeSeconds: number;
-}
 
 export interface UserDependencies {
   readonly users: UserService;

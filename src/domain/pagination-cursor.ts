@@ -30,8 +30,8 @@ export interface PaginationCursorOptions {
 const FORMAT_VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-// Far above any real cursor (a few hundred characters), low enough that decoding garbage is cheap.
-const MAX_CURSOR_LENGTH = 2_048;
+/** Far above any real cursor (a few hundred characters), low enough that decoding garbage is cheap. */
+export const MAX_CURSOR_LENGTH = 2_048;
 
 /**
  * Opaque, authenticated pagination cursors.

@@ -1,5 +1,7 @@
+import { MAX_CURSOR_LENGTH } from '../domain/pagination-cursor';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password-policy';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ROLES } from '../domain/user';
+import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/user-validators';
 
 /**
  * The OpenAPI 3.1 description of the API, served at `GET /openapi.json`. Hand-written rather than
@@ -103,13 +105,13 @@ const paths: Record<string, Record<string, Operation>> = {
       operationId: 'listUsers',
       security: bearer,
       parameters: [
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT } },
         {
           name: 'cursor',
           in: 'query',
           required: false,
           description: 'The `nextCursor` of the previous page: opaque, valid for the caller who received it, expires after an hour.',
-          schema: { type: 'string', maxLength: 2048 },
+          schema: { type: 'string', maxLength: MAX_CURSOR_LENGTH },
         },
       ],
       responses: {

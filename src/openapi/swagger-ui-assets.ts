@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import swaggerUiFiles from './swagger-ui-files.json';
 
-/** The files of swagger-ui-dist the docs page uses; nothing else in that folder is ever served. */
-export const SWAGGER_UI_FILES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'] as const;
-export type SwaggerUiFile = (typeof SWAGGER_UI_FILES)[number];
+/**
+ * The files of swagger-ui-dist the docs page uses; nothing else in that folder is ever served. Kept as
+ * JSON so the build (`scripts/build.mts`, plain Node) copies exactly these files beside the Lambda bundle.
+ */
+export const SWAGGER_UI_FILES: readonly string[] = swaggerUiFiles;
 
 /**
  * Where swagger-ui-dist's files are: beside the Lambda bundle (the build copies them to

@@ -1,6 +1,7 @@
 import { body, param, query, type ValidationChain } from '@lambdalith/middleware';
+import { MAX_CURSOR_LENGTH } from '../domain/pagination-cursor';
 import { passwordPolicyViolation } from '../domain/password-policy';
-import { emailViolation, nameViolation, ROLES } from '../domain/user';
+import { EMAIL_MAX_LENGTH, emailViolation, nameViolation, ROLES } from '../domain/user';
 
 /**
  * express-validator chains for the users and auth routes. The rules themselves live in the domain (so
@@ -18,19 +19,19 @@ function rule(violation: (value: string) => string | undefined): (value: unknown
   };
 }
 
-const isString = { errorMessage: 'must be a string' };
+const MUST_BE_A_STRING = 'must be a string';
 
 export const registerRules: ValidationChain[] = [
-  body('email').isString().withMessage(isString.errorMessage).bail().custom(rule(emailViolation)),
-  body('password').isString().withMessage(isString.errorMessage).bail().custom(rule(passwordPolicyViolation)),
-  body('name').isString().withMessage(isString.errorMessage).bail().custom(rule(nameViolation)),
+  body('email').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(emailViolation)),
+  body('password').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(passwordPolicyViolation)),
+  body('name').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(nameViolation)),
 ];
 
 export const loginRules: ValidationChain[] = [
-  body('email').isString().withMessage(isString.errorMessage).bail().isLength({ min: 1, max: 254 }).withMessage('must be 1 to 254 characters long'),
+  body('email').isString().withMessage(MUST_BE_A_STRING).bail().isLength({ min: 1, max: EMAIL_MAX_LENGTH }).withMessage(`must be 1 to ${EMAIL_MAX_LENGTH} characters long`),
   body('password')
     .isString()
-    .withMessage(isString.errorMessage)
+    .withMessage(MUST_BE_A_STRING)
     .bail()
     .isLength({ min: 1, max: MAX_SUBMITTED_PASSWORD_LENGTH })
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
@@ -40,13 +41,13 @@ export const userIdRules: ValidationChain[] = [param('id').isUUID().withMessage(
 
 export const updateUserRules: ValidationChain[] = [
   ...userIdRules,
-  body('name').optional().isString().withMessage(isString.errorMessage).bail().custom(rule(nameViolation)),
-  body('email').optional().isString().withMessage(isString.errorMessage).bail().custom(rule(emailViolation)),
-  body('password').optional().isString().withMessage(isString.errorMessage).bail().custom(rule(passwordPolicyViolation)),
+  body('name').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(nameViolation)),
+  body('email').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(emailViolation)),
+  body('password').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(passwordPolicyViolation)),
   body('currentPassword')
     .optional()
     .isString()
-    .withMessage(isString.errorMessage)
+    .withMessage(MUST_BE_A_STRING)
     .bail()
     .isLength({ min: 1, max: MAX_SUBMITTED_PASSWORD_LENGTH })
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
@@ -58,5 +59,5 @@ export const LIST_MAX_LIMIT = 100;
 
 export const listUsersRules: ValidationChain[] = [
   query('limit').optional().isInt({ min: 1, max: LIST_MAX_LIMIT }).withMessage(`must be an integer from 1 to ${LIST_MAX_LIMIT}`).toInt(),
-  query('cursor').optional().isString().withMessage(isString.errorMessage).bail().isLength({ min: 1, max: 2_048 }).withMessage('is not a cursor'),
+  query('cursor').optional().isString().withMessage(MUST_BE_A_STRING).bail().isLength({ min: 1, max: MAX_CURSOR_LENGTH }).withMessage('is not a cursor'),
 ];

@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ListPosition } from '../domain/pagination-cursor';
 import { isRole, type StoredUser } from '../domain/user';
 import { emailKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
@@ -29,13 +29,31 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 // back-off, until its conditions decide it. 8 attempts spread over about 2.5 s in the worst case.
 const MAX_TRANSACTION_ATTEMPTS = 8;
 const BASE_RETRY_DELAY_MS = 10;
+// A delete reads the user, then removes it and its email claim on the condition that neither changed. A
+// concurrent change makes it read again; three rounds are plenty for anything short of a stuck writer.
+const MAX_DELETE_ATTEMPTS = 3;
+
+/** How {@link DynamoDbUserRepository} waits between transaction retries; tests pass their own. */
+export interface RetryTiming {
+  /** Waits this many milliseconds. Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) that jitters each wait. Default: `Math.random`. */
+  readonly random?: () => number;
+}
 
 /** {@link UserRepository} on the single table: a user item, an `EMAIL#` uniqueness item, and GSI1 for listings. */
 export class DynamoDbUserRepository implements UserRepository {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    retryTiming: RetryTiming = {},
+  ) {
+    this.sleep = retryTiming.sleep ?? ((ms) => delay(ms));
+    this.random = retryTiming.random ?? Math.random;
+  }
 
   async create(user: StoredUser): Promise<void> {
     const items: TransactItems = [
@@ -164,9 +182,19 @@ export class DynamoDbUserRepository implements UserRepository {
     throw new Error(`updating user ${current.id} was cancelled: ${describe(reasons)}`);
   }
 
-  async delete(id: string, attemptsLeft = 3): Promise<boolean> {
+  async delete(id: string): Promise<boolean> {
+    // Deleted concurrently (gone), or its email changed in between: look again and decide on fresh data.
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.deleteAsRead(id);
+      if (outcome !== 'changed meanwhile') return outcome === 'deleted';
+      if (attempt >= MAX_DELETE_ATTEMPTS) throw new Error(`deleting user ${id} kept failing its conditions: the user changed under every attempt`);
+    }
+  }
+
+  /** One read-then-delete: the user and the claim of the email just read, or nothing if either changed. */
+  private async deleteAsRead(id: string): Promise<'deleted' | 'not found' | 'changed meanwhile'> {
     const user = await this.findById(id);
-    if (user === undefined) return false;
+    if (user === undefined) return 'not found';
     const reasons = await this.transact([
       {
         Delete: {
@@ -186,9 +214,8 @@ export class DynamoDbUserRepository implements UserRepository {
         },
       },
     ]);
-    if (reasons === undefined) return true;
-    // Deleted concurrently (gone), or its email changed in between: look again and decide on fresh data.
-    if ((failedCondition(reasons[0]) || failedCondition(reasons[1])) && attemptsLeft > 1) return this.delete(id, attemptsLeft - 1);
+    if (reasons === undefined) return 'deleted';
+    if (failedCondition(reasons[0]) || failedCondition(reasons[1])) return 'changed meanwhile';
     throw new Error(`deleting user ${id} was cancelled: ${describe(reasons)}`);
   }
 
@@ -246,7 +273,7 @@ export class DynamoDbUserRepository implements UserRepository {
         if (reasons.some(failedCondition)) return reasons;
         if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw error;
         if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new WriteContentionError({ cause: error });
-        await sleep(Math.random() * BASE_RETRY_DELAY_MS * 2 ** attempt);
+        await this.sleep(this.random() * BASE_RETRY_DELAY_MS * 2 ** attempt);
       }
     }
   }

@@ -1,17 +1,31 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbUserRepository, type RetryTiming } from '../../src/data/dynamodb-user-repository';
+import { userKey } from '../../src/data/user-keys';
 import { EmailTakenError, WriteContentionError } from '../../src/data/user-repository';
 import type { StoredUser } from '../../src/domain/user';
 
+type TransactionOutcome = 'conflict' | 'condition-failed' | 'ok';
+
 // DynamoDB Local serialises transactions and never answers `TransactionConflict`; real DynamoDB does when
-// two transactions touch one item at once. This client answers with a scripted sequence of outcomes so the
-// retry rules can be seen; everything else about the repository runs against DynamoDB Local elsewhere.
-function scriptedClient(outcomes: ('conflict' | 'email-taken' | 'ok')[]): { client: DynamoDBDocumentClient; calls: () => number } {
-  let calls = 0;
-  const send = async (): Promise<object> => {
-    const outcome = outcomes[Math.min(calls, outcomes.length - 1)];
-    calls += 1;
+// two transactions touch one item at once. This client answers with scripted outcomes so the retry rules
+// can be seen; everything else about the repository runs against DynamoDB Local elsewhere. GetItem answers
+// the scripted user items in turn (the last one repeats).
+function scriptedClient(script: { transactions: TransactionOutcome[]; reads?: (StoredUser | undefined)[] }): {
+  client: DynamoDBDocumentClient;
+  transactions: () => TransactWriteCommand[];
+} {
+  const transactions: TransactWriteCommand[] = [];
+  let reads = 0;
+  const send = async (command: unknown): Promise<object> => {
+    if (command instanceof GetCommand) {
+      const user = script.reads?.[Math.min(reads, (script.reads?.length ?? 1) - 1)];
+      reads += 1;
+      return user === undefined ? {} : { Item: { ...userKey(user.id), ...user } };
+    }
+    if (!(command instanceof TransactWriteCommand)) throw new Error('unexpected command');
+    const outcome = script.transactions[Math.min(transactions.length, script.transactions.length - 1)];
+    transactions.push(command);
     if (outcome === 'ok') return {};
     throw new TransactionCanceledException({
       $metadata: {},
@@ -20,7 +34,13 @@ function scriptedClient(outcomes: ('conflict' | 'email-taken' | 'ok')[]): { clie
         outcome === 'conflict' ? [{ Code: 'None' }, { Code: 'TransactionConflict' }] : [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
     });
   };
-  return { client: { send } as unknown as DynamoDBDocumentClient, calls: () => calls };
+  return { client: { send } as unknown as DynamoDBDocumentClient, transactions: () => transactions };
+}
+
+/** Records the back-off instead of waiting it out; the jitter is fixed at its maximum. */
+function recordedBackOff(): RetryTiming & { waits: number[] } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms) => void waits.push(ms), random: () => 1 };
 }
 
 const user: StoredUser = {
@@ -36,39 +56,98 @@ const user: StoredUser = {
   lastFailedLoginAt: undefined,
 };
 
+function claimKeysOf(transaction: TransactWriteCommand | undefined): unknown[] {
+  return (transaction?.input.TransactItems ?? []).map((item) => item.Delete?.Key).filter((key) => key?.['SK'] === 'EMAIL');
+}
+
 describe('DynamoDbUserRepository transactions', () => {
-  it('retries a transaction cancelled by a conflict until it commits', async () => {
+  it('retries a transaction cancelled by a conflict until it commits, backing off exponentially', async () => {
     // Arrange
-    const { client, calls } = scriptedClient(['conflict', 'conflict', 'ok']);
+    const { client, transactions } = scriptedClient({ transactions: ['conflict', 'conflict', 'ok'] });
+    const backOff = recordedBackOff();
 
     // Act
-    await new DynamoDbUserRepository(client, 'table').create(user);
+    await new DynamoDbUserRepository(client, 'table', backOff).create(user);
 
     // Assert
-    expect(calls()).toBe(3);
+    expect(transactions()).toHaveLength(3);
+    expect(backOff.waits).toEqual([20, 40]);
+  });
+
+  it('jitters each wait between zero and its exponential bound', async () => {
+    // Arrange
+    const { client } = scriptedClient({ transactions: ['conflict', 'conflict', 'ok'] });
+    const waits: number[] = [];
+
+    // Act
+    await new DynamoDbUserRepository(client, 'table', { sleep: async (ms) => void waits.push(ms), random: () => 0.25 }).create(user);
+
+    // Assert
+    expect(waits).toEqual([5, 10]);
   });
 
   it('reports the email as taken when a retry finds the condition failing', async () => {
     // Arrange
-    const { client, calls } = scriptedClient(['conflict', 'email-taken']);
+    const { client, transactions } = scriptedClient({ transactions: ['conflict', 'condition-failed'] });
 
     // Act
-    const attempt = new DynamoDbUserRepository(client, 'table').create(user);
+    const attempt = new DynamoDbUserRepository(client, 'table', recordedBackOff()).create(user);
 
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(EmailTakenError);
-    expect(calls()).toBe(2);
+    expect(transactions()).toHaveLength(2);
   });
 
   it('gives up with WriteContentionError after eight conflicting attempts', async () => {
     // Arrange
-    const { client, calls } = scriptedClient(['conflict']);
+    const { client, transactions } = scriptedClient({ transactions: ['conflict'] });
+    const backOff = recordedBackOff();
 
     // Act
-    const attempt = new DynamoDbUserRepository(client, 'table').create(user);
+    const attempt = new DynamoDbUserRepository(client, 'table', backOff).create(user);
+
+    // Assert: seven waits between eight attempts, doubling from 20 ms to 1.28 s
+    await expect(attempt).rejects.toBeInstanceOf(WriteContentionError);
+    expect(transactions()).toHaveLength(8);
+    expect(backOff.waits).toEqual([20, 40, 80, 160, 320, 640, 1_280]);
+  });
+});
+
+describe('DynamoDbUserRepository delete', () => {
+  it('reads the user again and releases the new email claim when the email changed between read and delete', async () => {
+    // Arrange: the first read sees the old email; the transaction's condition on it fails; the second read sees the new one
+    const moved = { ...user, email: 'moved@example.com', version: 2 };
+    const { client, transactions } = scriptedClient({ transactions: ['condition-failed', 'ok'], reads: [user, moved] });
+
+    // Act
+    const deleted = await new DynamoDbUserRepository(client, 'table', recordedBackOff()).delete(user.id);
 
     // Assert
-    await expect(attempt).rejects.toBeInstanceOf(WriteContentionError);
-    expect(calls()).toBe(8);
+    expect(deleted).toBe(true);
+    expect(transactions().map(claimKeysOf)).toEqual([[{ PK: 'EMAIL#retry@example.com', SK: 'EMAIL' }], [{ PK: 'EMAIL#moved@example.com', SK: 'EMAIL' }]]);
+  });
+
+  it('reports false when the user is gone by the time it reads again', async () => {
+    // Arrange
+    const { client, transactions } = scriptedClient({ transactions: ['condition-failed'], reads: [user, undefined] });
+
+    // Act
+    const deleted = await new DynamoDbUserRepository(client, 'table', recordedBackOff()).delete(user.id);
+
+    // Assert
+    expect(deleted).toBe(false);
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it('fails after three rounds whose conditions all failed, without deleting anything', async () => {
+    // Arrange
+    const { client, transactions } = scriptedClient({ transactions: ['condition-failed'], reads: [user] });
+
+    // Act
+    const attempt = new DynamoDbUserRepository(client, 'table', recordedBackOff()).delete(user.id);
+
+    // Assert
+    await expect(attempt).rejects.toThrow(`deleting user ${user.id}`);
+    expect(transactions()).toHaveLength(3);
   });
 });

@@ -45,6 +45,8 @@ export interface AuthRateLimit {
   readonly store: RateLimitStore;
   readonly limit: number;
   readonly windowSeconds: number;
+  /** The limiters' clock (epoch ms). Default `Date.now`; tests fix it inside one window. */
+  readonly now?: () => number;
 }
 
 /**

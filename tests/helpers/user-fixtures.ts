@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTokenIssuer } from '@lambdalith/middleware';
+import { createTokenIssuer, fixedWindow } from '@lambdalith/middleware';
 import type { Express } from 'express';
 import request from 'supertest';
+import { createApp } from '../../src/app';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { PasswordHasher } from '../../src/domain/password-hasher';
 import type { Role, StoredUser } from '../../src/domain/user';
@@ -27,6 +28,18 @@ export function createUsersTestApp(overrides: Record<string, string> = {}): { ap
   return createTestApp({ AUTH_RATE_LIMIT: '1000000', ...overrides });
 }
 
+/**
+ * The app with an auth rate limit of `limit` per `windowSeconds`, whose limiters' clock stands still at the
+ * start of the current window: a test's requests all fall in one window, whenever it runs (a real clock
+ * could cross a window boundary between them), and `Retry-After` is exactly the window's length.
+ */
+export function createRateLimitedTestApp(limit: number, windowSeconds: number): { app: Express; deps: Dependencies } {
+  const { deps } = createTestApp({ AUTH_RATE_LIMIT: String(limit), AUTH_RATE_LIMIT_WINDOW_SECONDS: String(windowSeconds) });
+  const { startMs } = fixedWindow(windowSeconds, Date.now());
+  const frozen: Dependencies = { ...deps, authRateLimit: { ...deps.authRateLimit, now: () => startMs } };
+  return { app: createApp(frozen), deps: frozen };
+}
+
 let seedHash: Promise<string> | undefined;
 
 /**
@@ -34,10 +47,10 @@ let seedHash: Promise<string> | undefined;
  * tests whose subject is not registration. Real repository, real table.
  */
 export async function seedUser(
-  options: Partial<Pick<StoredUser, 'role' | 'email' | 'name' | 'passwordHash' | 'failedLoginCount' | 'lastFailedLoginAt'>> = {},
+  options: Partial<Pick<StoredUser, 'role' | 'email' | 'name' | 'passwordHash' | 'failedLoginCount' | 'lastFailedLoginAt' | 'createdAt'>> = {},
 ): Promise<StoredUser> {
   seedHash ??= new PasswordHasher().hash(SEED_PASSWORD);
-  const now = new Date().toISOString();
+  const now = options.createdAt ?? new Date().toISOString();
   const user: StoredUser = {
     id: randomUUID(),
     email: options.email ?? uniqueEmail(options.role ?? 'user'),

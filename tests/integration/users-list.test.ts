@@ -14,9 +14,16 @@ describe('GET /users', () => {
   const { app } = createUsersTestApp();
 
   it('pages through every user newest first with opaque cursors, ending with a null cursor', async () => {
-    // Arrange: three users created in order (other tests add users to the same table meanwhile)
+    // Arrange: three users created a millisecond apart, so their order is known (two created within the same
+    // millisecond would be ordered by their random ids); other tests add users to the same table meanwhile
     const admin = await seedUser({ role: 'admin' });
-    const ours = [await seedUser({ name: 'First' }), await seedUser({ name: 'Second' }), await seedUser({ name: 'Third' })];
+    const base = Date.now();
+    const createdAt = (offsetMs: number): string => new Date(base + offsetMs).toISOString();
+    const ours = [
+      await seedUser({ name: 'First', createdAt: createdAt(0) }),
+      await seedUser({ name: 'Second', createdAt: createdAt(1) }),
+      await seedUser({ name: 'Third', createdAt: createdAt(2) }),
+    ];
     const headers = await bearer(admin.id);
 
     // Act: walk the whole listing, two at a time at first, then in pages of 100

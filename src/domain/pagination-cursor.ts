@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 
 /** A position in a listing, as the store hands it out (DynamoDB's `LastEvaluatedKey`): string attributes only. */
 export type ListPosition = Readonly<Record<string, string>>;
@@ -48,7 +49,10 @@ export class PaginationCursorCodec {
   private readonly now: () => number;
 
   constructor(options: PaginationCursorOptions) {
-    if (Buffer.byteLength(options.secret) < 32) throw new TypeError('PaginationCursorCodec: secret must be at least 32 bytes');
+    // The key material is the JWT signing secret, so it meets the signing secret's minimum.
+    if (Buffer.byteLength(options.secret) < MIN_HS256_SECRET_BYTES) {
+      throw new TypeError(`PaginationCursorCodec: secret must be at least ${MIN_HS256_SECRET_BYTES} bytes`);
+    }
     if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
       throw new TypeError('PaginationCursorCodec: ttlSeconds must be a positive integer');
     }

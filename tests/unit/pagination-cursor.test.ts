@@ -1,3 +1,4 @@
+import { MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 import { InvalidCursorError, PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 
 const SECRET = 'unit-test-secret-unit-test-secret-unit-test-secret';
@@ -53,6 +54,12 @@ describe('PaginationCursorCodec', () => {
     const cursor = codecAt(now).encode(position, binding);
     expect(codecAt(now + 599_000).decode(cursor, binding)).toEqual(position);
     expect(() => codecAt(now + 600_000).decode(cursor, binding)).toThrow('invalid cursor: expired');
+  });
+
+  it('refuses key material shorter than the JWT signing secret may be, and accepts that minimum', () => {
+    const shortest = 'k'.repeat(MIN_HS256_SECRET_BYTES);
+    expect(() => codecAt(now, shortest.slice(1))).toThrow(`secret must be at least ${MIN_HS256_SECRET_BYTES} bytes`);
+    expect(() => codecAt(now, shortest)).not.toThrow();
   });
 
   it.each([

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     // Two DynamoDB Local processes on one database folder would corrupt it.
     const alreadyRunning = await findRunningDynamoDb(config.dataDir);
     if (alreadyRunning !== undefined) {
-      throw new DataDirInUseError(config.dataDir);
+      throw new StartupError(
+        `Another lambdalith server is already running on ${config.dataDir}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`,
+      );
     }
     process.stderr.write(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
     // Announced under DATA_DIR while it runs, so `npm run create-admin` uses it instead of a second instance.
@@ -50,7 +52,18 @@ async function main(): Promise<void> {
   }
 
   const server = createServer(createApp(deps));
-  await listen(server, config);
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await embedded?.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new StartupError(
+        `Cannot listen on ${config.host}:${config.port} (${code === 'EADDRINUSE' ? 'already in use' : 'permission denied'}). Set PORT to another port (PORT=0 picks a free one).`,
+      );
+    }
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   deps.logger.info(`lambdalith listening on http://${config.host}:${port}`, { dynamodb: config.dynamodb.endpoint });
@@ -92,35 +105,51 @@ function stopGracefullyOnSignals(server: Server, deps: Dependencies, embedded: E
     });
   });
 
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (reason: string): void => {
     if (stopping) {
       process.exit(1);
     }
     stopping = true;
     for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
-    deps.logger.info(`${signal} received: finishing in-flight requests, then stopping`);
+    deps.logger.info(`${reason}: finishing in-flight requests, then stopping`);
     const forceClose = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(forceClose);
       deps.documentClient.destroy();
-      void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+      void (embedded?.stop() ?? Promise.resolve()).finally(() => {
+        deps.logger.info('stopped');
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop('SIGINT received'));
+  process.on('SIGTERM', () => stop('SIGTERM received'));
+  stopWhenParentExits(() => stop('the process that started this server exited'));
 }
 
-/** Another `npm start` already serves this DATA_DIR. */
-class DataDirInUseError extends Error {
-  constructor(dataDir: string) {
-    super(`Another lambdalith server is already running on ${dataDir}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`);
-    this.name = 'DataDirInUseError';
-  }
+// npm does not forward SIGTERM to the script it runs: stopping `npm start` with `kill <npm pid>` (an IDE's
+// stop button, a supervisor) kills npm and leaves this process running, reparented, with its database.
+// Noticing the new parent and stopping as if signalled keeps that from leaving a server behind. Run
+// directly (`node dist/server.js`, as in a container) the parent never changes and this never fires.
+function stopWhenParentExits(stop: () => void): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(watch);
+      stop();
+    }
+  }, 1_000);
+  watch.unref();
+}
+
+/** A start-up failure the user can fix; its message says how, and no stack trace is printed. */
+class StartupError extends Error {
+  override name = 'StartupError';
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError) {
+  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

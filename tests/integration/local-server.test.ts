@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,6 +41,10 @@ async function startServer(dataDir: string): Promise<RunningServer> {
   }
   child.kill('SIGKILL');
   throw new Error(`server did not start:\n${output}`);
+}
+
+function readOutput(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -163,6 +168,51 @@ describe('npm start (dist/server.js)', () => {
     await exitOf(server.process);
 
     expect(await waitUntilNoProcessMentions(dataDir, 15_000)).toEqual([]);
+  }, 120_000);
+
+  it('stops itself and its DynamoDB Local when the process that started it dies (npm does not forward SIGTERM)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const outputFile = join(dataDir, 'server.log');
+    // A stand-in for npm: a parent that starts the server, then is killed without passing anything on.
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { spawn } = require('node:child_process'); const fs = require('node:fs');
+         const out = fs.openSync(${JSON.stringify(outputFile)}, 'a');
+         spawn(process.execPath, [${JSON.stringify(serverScript)}], { stdio: ['ignore', out, out] });
+         setInterval(() => {}, 1000);`,
+      ],
+      { cwd: root, env: baseEnv(dataDir), stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 60_000;
+    while (!/listening on/.test(readOutput(outputFile)) && Date.now() < deadline) await sleep(100);
+
+    parent.kill('SIGKILL');
+    await exitOf(parent);
+
+    expect(await waitUntilNoProcessMentions(dataDir, 20_000)).toEqual([]);
+    expect(readOutput(outputFile)).toMatch(/the process that started this server exited: finishing in-flight requests[\s\S]*"message":"stopped"/);
+  }, 120_000);
+
+  it('exits 1 with one clear line when the port is taken, and stops its DynamoDB Local', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
+    const blocker = createNetServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const child = spawn(process.execPath, [serverScript], { cwd: root, env: { ...baseEnv(dataDir), PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const exit = await exitOf(child);
+    blocker.close();
+
+    expect(exit.code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port} \\(already in use\\)\\. Set PORT`));
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dataDir, 'dynamodb-endpoint.json'))).toBe(false);
+    expect(await waitUntilNoProcessMentions(join(dataDir, 'dynamodb'), 10_000)).toEqual([]);
   }, 120_000);
 
   it('exits 1 with a message naming both ways out when Java is not installed', async () => {

@@ -256,14 +256,25 @@ async function main(): Promise<void> {
   // build, the artifact tests) writes one only when asked, so it never touches dist/.
   const outFunction = values['out-function'];
   const metafile = values.metafile ?? (outFunction === undefined ? join(root, 'dist/function.meta.json') : undefined);
+  const built: string[] = [];
   if (targets.includes('function')) {
-    await buildFunction(resolve(outFunction ?? join(root, 'dist/function')), metafile === undefined ? undefined : resolve(metafile));
+    const outDir = resolve(outFunction ?? join(root, 'dist/function'));
+    await buildFunction(outDir, metafile === undefined ? undefined : resolve(metafile));
+    built.push(`function → ${relative(process.cwd(), join(outDir, 'index.js')) || '.'}`);
   }
-  if (targets.includes('layer')) await buildLayer(resolve(values['out-layer'] ?? join(root, 'dist/layer')));
+  if (targets.includes('layer')) {
+    const outDir = resolve(values['out-layer'] ?? join(root, 'dist/layer'));
+    await buildLayer(outDir);
+    built.push(`layer → ${relative(process.cwd(), join(outDir, 'nodejs/node_modules'))}`);
+  }
   if (targets.includes('local') && !(values['if-stale'] && localBuildIsFresh())) {
     const localMetafile = values['local-metafile'];
-    await buildLocal(resolve(values['out-local'] ?? join(root, 'dist')), localMetafile === undefined ? undefined : resolve(localMetafile));
+    const outDir = resolve(values['out-local'] ?? join(root, 'dist'));
+    await buildLocal(outDir, localMetafile === undefined ? undefined : resolve(localMetafile));
+    built.push(`local server → ${relative(process.cwd(), join(outDir, 'server.js'))}`);
   }
+  // One line on stderr, so a build's stdout stays clean for tools that read it.
+  if (built.length > 0) process.stderr.write(`built ${built.join(', ')}\n`);
 }
 
 if (import.meta.main) {

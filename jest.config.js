@@ -19,6 +19,7 @@ module.exports = {
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
+  reporters: ['default', '<rootDir>/tests/helpers/summary-reporter.js'],
   maxWorkers: 2,
   testTimeout: 20_000,
 };

@@ -1,8 +1,6 @@
 import serverlessExpress from '@codegenie/serverless-express';
 import { middlewareVersion, withLambdaInvoke, type LambdaHttpEvent } from '@lambdalith/middleware';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
-import type { Express } from 'express';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { buildDependencies } from './dependencies';
@@ -26,24 +24,12 @@ async function initialise(): Promise<HttpHandler> {
   const jwtSecret = await resolveJwtSecret(config.auth.jwtSecret, { region: config.dynamodb.region });
   const deps = buildDependencies(config, { jwtSecret });
   const app = createApp(deps);
-  const proxy = serverlessExpress({ app, framework: untilResponded(app) });
+  // Plain serverless-express: jsonBody() parses the body serverless-express already holds in memory, so a
+  // rate limiter that awaits DynamoDB before it needs no custom framework hook here.
+  const proxy = serverlessExpress({ app });
   // v5 resolves a promise; its published type still declares Lambda's legacy callback parameter.
   const proxyRequest: HttpHandler = async (event, context) => proxy(event, context, () => undefined);
   return withLambdaInvoke(proxyRequest);
-}
-
-// serverless-express v5 marks the request stream as read (`readable = false`) as soon as `sendRequest` returns,
-// and Express returns after the synchronous part of the middleware chain. A body parser behind a middleware
-// that awaits (the rate limiters on /auth/*) would then find "body already read" and leave req.body as the raw
-// Buffer. Returning only once the response has finished keeps the request readable for the whole chain.
-function untilResponded(app: Express): { sendRequest: (exchange: { request: IncomingMessage; response: ServerResponse }) => Promise<void> } {
-  return {
-    sendRequest: ({ request, response }) =>
-      new Promise((resolve) => {
-        response.once('finish', resolve).once('close', resolve).once('error', resolve);
-        app(request, response);
-      }),
-  };
 }
 
 // Started at module load, so the secret is read during Lambda's init phase (before provisioned concurrency

@@ -84,13 +84,10 @@ export class DynamoDbUserRepository implements UserRepository {
     return result.Item === undefined ? undefined : fromUserItem(result.Item);
   }
 
-  async findByEmail(email: string): Promise<StoredUser | undefined> {
+  async findUserIdByEmail(email: string): Promise<string | undefined> {
     const claim = await this.client.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true }));
     const userId = claim.Item?.['userId'];
-    if (typeof userId !== 'string') return undefined;
-    const user = await this.findById(userId);
-    // Both items are written and removed together, so a claim without its user is only seen mid-delete.
-    return user?.email === email ? user : undefined;
+    return typeof userId === 'string' ? userId : undefined;
   }
 
   async isEmailTaken(email: string): Promise<boolean> {

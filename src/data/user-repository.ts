@@ -25,8 +25,8 @@ export interface UserRepository {
   /** Stores a new user and claims its email. Throws {@link EmailTakenError}. */
   create(user: StoredUser): Promise<void>;
   findById(id: string): Promise<StoredUser | undefined>;
-  /** By canonical email. */
-  findByEmail(email: string): Promise<StoredUser | undefined>;
+  /** The id of the user claiming a canonical email (a consistent read), or `undefined`. */
+  findUserIdByEmail(email: string): Promise<string | undefined>;
   /** Whether a canonical email is claimed. */
   isEmailTaken(email: string): Promise<boolean>;
   /** A page of users, newest first. Throws {@link InvalidListPositionError} for a position it did not hand out. */

@@ -105,11 +105,16 @@ export class UserService {
     return publicUser(user);
   }
 
-  /** Checks the password and issues a token. Every refusal is the same 401, whatever its reason. */
+  /**
+   * Checks the password and issues a token. Every refusal is the same 401, whatever its reason, after the
+   * same work: two consistent reads, one conditional write and one hash, whether the email is unknown, the
+   * password wrong or the account locked (only two attempts racing on one account differ: the loser reads
+   * again).
+   */
   async login(input: { readonly email: string; readonly password: string }): Promise<{ accessToken: string; expiresIn: number }> {
-    const user = await this.repository.findByEmail(canonicalEmail(input.email));
+    const user = await this.findByEmail(canonicalEmail(input.email));
     if (user === undefined) {
-      await this.hasher.burnEquivalentTime(input.password);
+      await this.refuseLikeAPasswordCheck(input.password);
       throw invalidCredentials();
     }
     if (!(await this.checkPassword(user, input.password))) throw invalidCredentials();
@@ -213,7 +218,7 @@ export class UserService {
     readonly name: string | undefined;
   }): Promise<{ outcome: 'created' | 'promoted' | 'unchanged'; user: User }> {
     assertValid({ email: input.email });
-    const existing = await this.repository.findByEmail(canonicalEmail(input.email));
+    const existing = await this.findByEmail(canonicalEmail(input.email));
     if (existing !== undefined) {
       if (existing.role === 'admin') return { outcome: 'unchanged', user: publicUser(existing) };
       try {
@@ -262,15 +267,28 @@ export class UserService {
   }
 
   /**
+   * The user holding a canonical email. Always two consistent reads, the second on an id that exists
+   * nowhere when the email is not claimed: an unknown email costs what a known one does.
+   */
+  private async findByEmail(email: string): Promise<StoredUser | undefined> {
+    const claimedBy = await this.repository.findUserIdByEmail(email);
+    const user = await this.repository.findById(claimedBy ?? randomUUID());
+    // Both items are written and removed together, so a claim without its user is only seen mid-delete.
+    return user?.email === email ? user : undefined;
+  }
+
+  /**
    * Checks a password under the per-account back-off. The attempt is counted as a failure *before* the
    * hash is checked (and the count reset after a success), with a condition on the count: parallel
    * guesses cannot all slip in under one reading of the counter.
    */
   private async checkPassword(user: StoredUser, password: string): Promise<boolean> {
     let current: StoredUser | undefined = user;
+    let counted = false;
     for (let attempt = 0; attempt < 3 && current !== undefined; attempt += 1) {
       const now = this.now();
       if (lockedUntil(current, now) !== undefined) break;
+      counted = true;
       if (await this.repository.claimPasswordAttempt(current.id, current.failedLoginCount, now)) {
         const check = await this.hasher.verify(password, current.passwordHash);
         if (check.matches) {
@@ -283,8 +301,19 @@ export class UserService {
       current = await this.repository.findById(current.id);
     }
     // Locked, deleted meanwhile, or heavily contended: refuse, after the same work as a real check.
-    await this.hasher.burnEquivalentTime(password);
+    if (counted) await this.hasher.burnEquivalentTime(password);
+    else await this.refuseLikeAPasswordCheck(password);
     return false;
+  }
+
+  /**
+   * The work of a failed password check without one (unknown email, locked account): the conditional
+   * write that counts an attempt, aimed at a user that does not exist (its condition fails, nothing is
+   * written, and a fresh key each time puts no load on any one partition), then a hash against a dummy.
+   */
+  private async refuseLikeAPasswordCheck(password: string): Promise<void> {
+    await this.repository.claimPasswordAttempt(randomUUID(), 0, this.now());
+    await this.hasher.burnEquivalentTime(password);
   }
 
   private async findVisible(actor: Actor, id: string): Promise<StoredUser> {

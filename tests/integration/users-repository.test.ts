@@ -62,7 +62,7 @@ describe('DynamoDbUserRepository', () => {
         version: 1,
       });
       expect(await rawItem(emailKey(user.email))).toEqual({ PK: `EMAIL#${user.email}`, SK: 'EMAIL', type: 'EMAIL', userId: user.id });
-      expect(await repository.findByEmail(user.email)).toEqual(user);
+      expect(await repository.findUserIdByEmail(user.email)).toBe(user.id);
     });
 
     it('throws EmailTakenError and writes nothing when the email is claimed', async () => {

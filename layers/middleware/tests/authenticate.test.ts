@@ -14,7 +14,7 @@ import {
   type AuthenticateOptions,
   type Principal,
 } from '@lambdalith/middleware';
-import { fakeContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 import { signingKey, startKeyServer, type KeyServer } from './helpers/key-server';
 
 const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
@@ -421,7 +421,7 @@ describe('authenticate() behind an API Gateway JWT authorizer', () => {
     const sub = randomUUID();
     const token = await hs256Token(validClaims(sub));
 
-    const result = await lambdaApp()(httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor(sub) }), fakeContext());
+    const result = await lambdaApp()(httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor(sub) }), lambdaContext());
 
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(String(result.body))).toEqual({ userId: sub });
@@ -430,13 +430,13 @@ describe('authenticate() behind an API Gateway JWT authorizer', () => {
   it('rejects a valid token when the authorizer saw a different subject', async () => {
     const token = await hs256Token(validClaims(randomUUID()));
 
-    const result = await lambdaApp()(httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor('someone-else') }), fakeContext());
+    const result = await lambdaApp()(httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor('someone-else') }), lambdaContext());
 
     expect(result.statusCode).toBe(401);
   });
 
   it('never lets authorizer claims stand in for a token', async () => {
-    const result = await lambdaApp()(httpApiEvent({ path: '/me', authorizer: authorizerFor('admin-user') }), fakeContext());
+    const result = await lambdaApp()(httpApiEvent({ path: '/me', authorizer: authorizerFor('admin-user') }), lambdaContext());
 
     expect(result.statusCode).toBe(401);
   });

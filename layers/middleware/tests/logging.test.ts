@@ -14,7 +14,7 @@ import {
   type Logger,
 } from '@lambdalith/middleware';
 import { captureOutput, type CapturedOutput } from './helpers/capture-output';
-import { fakeContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
 const tokens = createTokenIssuer({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 600 });
@@ -207,7 +207,7 @@ describe('requestLogger() in Lambda', () => {
     // Lambda sets this per invocation; Powertools reads it for every entry.
     process.env['_X_AMZN_TRACE_ID'] = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1';
     const handler = lambdaHandler(loggedApp(createLogger({ serviceName: 'svc' })));
-    const context = fakeContext();
+    const context = lambdaContext();
 
     await handler(httpApiEvent({ path: '/users/7', gatewayRequestId: 'gw-7' }), context);
 
@@ -229,7 +229,7 @@ describe('requestLogger() in Lambda', () => {
     const callers = await Promise.all(
       Array.from({ length: 20 }, async () => {
         const userId = randomUUID();
-        return { userId, context: fakeContext(), token: (await tokens.issue(userId)).accessToken };
+        return { userId, context: lambdaContext(), token: (await tokens.issue(userId)).accessToken };
       }),
     );
 

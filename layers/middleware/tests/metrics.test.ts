@@ -12,7 +12,7 @@ import {
   type Metrics,
 } from '@lambdalith/middleware';
 import { captureOutput, type CapturedOutput } from './helpers/capture-output';
-import { fakeContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 let output: CapturedOutput;
 beforeEach(() => {
@@ -100,8 +100,8 @@ describe('requestMetrics()', () => {
     const handler = lambdaHandler(measuredApp(enabled()));
 
     const results = await Promise.all([
-      ...Array.from({ length: 10 }, (_, i) => handler(httpApiEvent({ path: `/orders/${i}` }), fakeContext())),
-      ...Array.from({ length: 5 }, (_, i) => handler(httpApiEvent({ path: `/orders/${i}/fail` }), fakeContext())),
+      ...Array.from({ length: 10 }, (_, i) => handler(httpApiEvent({ path: `/orders/${i}` }), lambdaContext())),
+      ...Array.from({ length: 5 }, (_, i) => handler(httpApiEvent({ path: `/orders/${i}/fail` }), lambdaContext())),
     ]);
 
     expect(results.map((result) => result.statusCode).sort()).toEqual([...Array(10).fill(200), ...Array(5).fill(500)]);

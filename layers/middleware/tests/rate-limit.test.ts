@@ -10,7 +10,7 @@ import {
   type RateLimitOptions,
   type RateLimitStore,
 } from '@lambdalith/middleware';
-import { fakeContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 /** A clock the test moves by hand, so windows pass without sleeping. */
 function manualClock(startMs = Date.UTC(2026, 0, 1, 12, 0, 0)): { now: () => number; advance: (ms: number) => void } {
@@ -85,9 +85,9 @@ describe('rateLimit()', () => {
     const app = limitedApp({ store: new MemoryRateLimitStore(), limit: 1 });
     const handler = lambdaHandler(app);
 
-    const first = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }), fakeContext());
-    const sameIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }), fakeContext());
-    const otherIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.2', headers: { 'x-forwarded-for': '198.51.100.1' } }), fakeContext());
+    const first = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }), lambdaContext());
+    const sameIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }), lambdaContext());
+    const otherIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.2', headers: { 'x-forwarded-for': '198.51.100.1' } }), lambdaContext());
 
     expect([first.statusCode, sameIp.statusCode, otherIp.statusCode]).toEqual([200, 429, 200]);
   });

@@ -11,7 +11,7 @@ import {
   requestContextOf,
   type RequestContext,
 } from '@lambdalith/middleware';
-import { fakeContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 /** An app whose routes record the context they saw, read once through the request and once through ALS. */
 function appRecordingContexts(seen: { viaRequest?: RequestContext; viaStorage?: RequestContext | undefined }[]): Express {
@@ -167,7 +167,7 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
 
   it('uses the invocation id as request id, the gateway id as correlation id and the gateway sourceIp', async () => {
     const handler = lambdaHandler(lambdaApp());
-    const context = fakeContext();
+    const context = lambdaContext();
 
     const result = await handler(
       httpApiEvent({ path: '/context', sourceIp: '198.51.100.20', gatewayRequestId: 'gw-1', headers: { 'x-forwarded-for': '10.0.0.1' } }),
@@ -202,8 +202,8 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
       (await proxy(event, context, () => undefined)) as APIGatewayProxyStructuredResultV2,
     );
 
-    const first = await handler(httpApiEvent({ path: '/cold' }), fakeContext());
-    const second = await handler(httpApiEvent({ path: '/cold' }), fakeContext());
+    const first = await handler(httpApiEvent({ path: '/cold' }), lambdaContext());
+    const second = await handler(httpApiEvent({ path: '/cold' }), lambdaContext());
 
     expect(JSON.parse(String(first.body))).toEqual({ coldStart: true });
     expect(JSON.parse(String(second.body))).toEqual({ coldStart: false });
@@ -211,7 +211,7 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
 
   it('keeps 30 concurrent invocations apart: each request sees only its own invocation', async () => {
     const handler = lambdaHandler(lambdaApp());
-    const contexts = Array.from({ length: 30 }, () => fakeContext());
+    const contexts = Array.from({ length: 30 }, () => lambdaContext());
 
     const results = await Promise.all(
       contexts.map((context, index) => handler(httpApiEvent({ path: '/context', gatewayRequestId: `gw-${index}`, sourceIp: `198.51.100.${index}` }), context)),

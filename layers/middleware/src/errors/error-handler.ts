@@ -1,14 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBodyEncodingError } from '../body/body-errors';
 import { findRequestContext } from '../context/request-context';
-import {
-  BadRequestError,
-  HttpError,
-  InternalServerError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  type FieldError,
-} from './http-errors';
+import { HttpError, InternalServerError, type FieldError } from './http-errors';
 
 /**
  * The RFC 9457 problem document every 4xx/5xx response carries.
@@ -135,19 +129,21 @@ function toHttpError(error: unknown, mapError: ErrorHandlerOptions['mapError']):
 // body-parser (express.json) and Express's router throw http-errors with a `type` or `status`; their
 // messages are generic but we still use our own wording so clients see one vocabulary.
 function fromBodyParser(error: unknown): HttpError | undefined {
-  if (!isRecord(error) || typeof error['type'] !== 'string') return undefined;
+  if (!isRecord(error)) return undefined;
+  // A compressed body that does not inflate: zlib's error, passed on by body-parser with status 400.
+  if (typeof error['code'] === 'string' && error['code'].startsWith('Z_')) return invalidBodyError(error);
   switch (error['type']) {
     case 'entity.parse.failed':
-      return new BadRequestError('Malformed JSON body', { code: 'MALFORMED_JSON', cause: error });
+      return malformedJsonError(error);
     case 'entity.too.large':
-      return new PayloadTooLargeError(undefined, { cause: error });
+      return bodyTooLargeError(error);
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new UnsupportedMediaTypeError('Unsupported body encoding or charset', { cause: error });
+      return unsupportedBodyEncodingError(error);
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
-      return new BadRequestError('Invalid request body', { code: 'INVALID_BODY', cause: error });
+      return invalidBodyError(error);
     default:
       return undefined;
   }

@@ -1,68 +1,41 @@
-import { randomUUID } from 'node:crypto';
 import serverlessExpress from '@codegenie/serverless-express';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Express } from 'express';
 import { withLambdaInvoke } from '@lambdalith/middleware';
+// The project's captured events and its complete fake Context, shared with the app's Lambda tests. Only these
+// test helpers (which import fixtures and nothing from src/) cross from the package's tests into the
+// project's; package-shape.test.ts checks that nothing else does.
+import { httpApiV2 } from '../../../../tests/helpers/lambda-events';
+import { lambdaContext } from '../../../../tests/helpers/lambda-context';
 
-/** A complete Lambda context for one invocation. */
-export function fakeContext(awsRequestId: string = randomUUID()): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'middleware-test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:middleware-test',
-    memoryLimitInMB: '512',
-    awsRequestId,
-    logGroupName: '/aws/lambda/middleware-test',
-    logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export { lambdaContext };
 
 export interface HttpApiRequest {
   readonly method?: string;
   readonly path: string;
-  readonly headers?: Record<string, string>;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly sourceIp?: string;
   readonly gatewayRequestId?: string;
   readonly authorizer?: unknown;
   readonly body?: string;
+  /** Send the body base64-encoded, as API Gateway does for binary media types. */
+  readonly base64?: boolean;
 }
 
-/** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
+/** An API Gateway HTTP API (payload 2.0) event, built from the captured fixture (apigw-http-v2-proxy.json). */
 export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
-  const [rawPath = '/', rawQueryString = ''] = request.path.split('?');
-  const method = request.method ?? 'GET';
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: { host: 'api.example.com', 'user-agent': 'jest', ...request.headers },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: request.sourceIp ?? '203.0.113.10', userAgent: 'jest' },
-      requestId: request.gatewayRequestId ?? randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: '01/Jan/2026:00:00:00 +0000',
-      timeEpoch: 1_767_225_600_000,
-      ...(request.authorizer === undefined ? {} : { authorizer: request.authorizer }),
-    } as APIGatewayProxyEventV2['requestContext'],
-    ...(request.body === undefined ? {} : { body: request.body }),
-    isBase64Encoded: false,
-  };
+  const { method = 'GET', authorizer, ...spec } = request;
+  const event = httpApiV2.event({ method, ...spec }) as APIGatewayProxyEventV2;
+  if (authorizer === undefined) return event;
+  return { ...event, requestContext: { ...event.requestContext, authorizer } as APIGatewayProxyEventV2['requestContext'] };
 }
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The app behind serverless-express, wrapped in withLambdaInvoke exactly as a Lambda entry point does it. */
+/**
+ * The app behind plain `serverlessExpress({ app })`, wrapped in withLambdaInvoke exactly as the package's
+ * documentation tells a Lambda entry point to do it (no custom framework hook).
+ */
 export function lambdaHandler(app: Express): LambdaHandler {
   const proxy = serverlessExpress({ app });
   return withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) =>

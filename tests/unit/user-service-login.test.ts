@@ -1,0 +1,173 @@
+import { UnauthorizedError } from '@lambdalith/middleware';
+import type { UserChanges, UserPage, UserRepository } from '../../src/data/user-repository';
+import { FREE_FAILURES } from '../../src/domain/login-backoff';
+import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
+import { PasswordHasher } from '../../src/domain/password-hasher';
+import type { StoredUser } from '../../src/domain/user';
+import { UserService } from '../../src/domain/user-service';
+
+/** An in-memory repository that records the name of every call made to it. */
+class RecordingRepository implements UserRepository {
+  readonly calls: string[] = [];
+  private readonly users = new Map<string, StoredUser>();
+
+  constructor(users: StoredUser[]) {
+    for (const user of users) this.users.set(user.id, user);
+  }
+
+  stored(id: string): StoredUser | undefined {
+    return this.users.get(id);
+  }
+
+  async create(user: StoredUser): Promise<void> {
+    this.calls.push('create');
+    this.users.set(user.id, user);
+  }
+
+  async findById(id: string): Promise<StoredUser | undefined> {
+    this.calls.push('findById');
+    return this.users.get(id);
+  }
+
+  async findUserIdByEmail(email: string): Promise<string | undefined> {
+    this.calls.push('findUserIdByEmail');
+    return [...this.users.values()].find((user) => user.email === email)?.id;
+  }
+
+  async isEmailTaken(email: string): Promise<boolean> {
+    this.calls.push('isEmailTaken');
+    return [...this.users.values()].some((user) => user.email === email);
+  }
+
+  async listNewestFirst(): Promise<UserPage> {
+    this.calls.push('listNewestFirst');
+    return { users: [], next: undefined };
+  }
+
+  async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
+    this.calls.push('update');
+    const next = { ...current, ...changes, updatedAt, version: current.version + 1 };
+    this.users.set(current.id, next);
+    return next;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    this.calls.push('delete');
+    return this.users.delete(id);
+  }
+
+  async claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean> {
+    this.calls.push('claimPasswordAttempt');
+    const user = this.users.get(id);
+    if (user === undefined || user.failedLoginCount !== seenCount) return false;
+    this.users.set(id, { ...user, failedLoginCount: seenCount + 1, lastFailedLoginAt: atMs });
+    return true;
+  }
+
+  async clearPasswordFailures(id: string): Promise<void> {
+    this.calls.push('clearPasswordFailures');
+    const user = this.users.get(id);
+    if (user !== undefined) this.users.set(id, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
+  }
+}
+
+/** Cheap scrypt parameters (a unit test need not pay for OWASP's), recording every verification. */
+class RecordingHasher extends PasswordHasher {
+  constructor(private readonly calls: string[]) {
+    super({ log2N: 10, r: 8, p: 1 });
+  }
+
+  override async verify(password: string, storedHash: string): Promise<{ matches: boolean; needsRehash: boolean }> {
+    this.calls.push('verify');
+    return super.verify(password, storedHash);
+  }
+}
+
+const NOW = Date.UTC(2030, 0, 1);
+const PASSWORD = 'the right password';
+
+async function setUp(user: Omit<StoredUser, 'passwordHash'>): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
+  const passwordHash = await new PasswordHasher({ log2N: 10, r: 8, p: 1 }).hash(PASSWORD);
+  const repository = new RecordingRepository([{ ...user, passwordHash }]);
+  const calls = repository.calls;
+  const service = new UserService({
+    repository,
+    hasher: new RecordingHasher(calls),
+    tokens: { issue: async () => ({ accessToken: 'token', expiresIn: 60 }) },
+    cursors: new PaginationCursorCodec({ secret: 'unit-test-secret-unit-test-secret-unit-test', ttlSeconds: 60 }),
+    emails: { send: async () => undefined },
+    onWelcomeEmailFailed: () => undefined,
+    now: () => NOW,
+  });
+  return { service, calls, repository };
+}
+
+function knownUser(overrides: Partial<StoredUser> = {}): Omit<StoredUser, 'passwordHash'> {
+  return {
+    id: '0b7b6c1e-5d6f-4a1b-8c9d-0e1f2a3b4c5d',
+    email: 'known@example.com',
+    name: 'Known',
+    role: 'user',
+    createdAt: '2029-01-01T00:00:00.000Z',
+    updatedAt: '2029-01-01T00:00:00.000Z',
+    version: 1,
+    failedLoginCount: 0,
+    lastFailedLoginAt: undefined,
+    ...overrides,
+  };
+}
+
+async function refusal(service: UserService, email: string, password: string): Promise<unknown> {
+  return service.login({ email, password }).then(
+    () => 'logged in',
+    (error: unknown) => error,
+  );
+}
+
+describe('UserService.login refusals', () => {
+  it('makes the same repository calls and the same hash for an unknown email as for a wrong password', async () => {
+    // Arrange
+    const wrongPassword = await setUp(knownUser());
+    const unknownEmail = await setUp(knownUser());
+
+    // Act
+    const refusedForPassword = await refusal(wrongPassword.service, 'known@example.com', 'a wrong password');
+    const refusedForEmail = await refusal(unknownEmail.service, 'nobody@example.com', 'a wrong password');
+
+    // Assert
+    expect(refusedForPassword).toBeInstanceOf(UnauthorizedError);
+    expect(refusedForEmail).toBeInstanceOf(UnauthorizedError);
+    expect(wrongPassword.calls).toEqual(['findUserIdByEmail', 'findById', 'claimPasswordAttempt', 'verify']);
+    expect(unknownEmail.calls).toEqual(wrongPassword.calls);
+  });
+
+  it('makes the same repository calls and the same hash for a locked account, without counting a failure', async () => {
+    // Arrange: just past the free failures, the last one a moment ago
+    const user = knownUser({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
+    const locked = await setUp(user);
+    const wrongPassword = await setUp(knownUser());
+
+    // Act: even the right password is refused while locked
+    const refusedWhileLocked = await refusal(locked.service, user.email, PASSWORD);
+    await refusal(wrongPassword.service, user.email, 'a wrong password');
+
+    // Assert
+    expect(refusedWhileLocked).toBeInstanceOf(UnauthorizedError);
+    expect(locked.calls).toEqual(wrongPassword.calls);
+    expect(locked.repository.stored(user.id)).toMatchObject({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
+  });
+
+  it('counts the wrong password against the account, and nothing against anyone for an unknown email', async () => {
+    // Arrange
+    const { service, repository } = await setUp(knownUser());
+
+    // Act
+    await refusal(service, 'nobody@example.com', 'a wrong password');
+    const afterUnknownEmail = repository.stored(knownUser().id);
+    await refusal(service, 'known@example.com', 'a wrong password');
+
+    // Assert
+    expect(afterUnknownEmail).toMatchObject({ failedLoginCount: 0 });
+    expect(repository.stored(knownUser().id)).toMatchObject({ failedLoginCount: 1, lastFailedLoginAt: NOW });
+  });
+});

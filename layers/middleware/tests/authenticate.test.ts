@@ -14,7 +14,7 @@ import {
   type AuthenticateOptions,
   type Principal,
 } from '@lambdalith/middleware';
-import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import { lambdaContext, httpApiEvent, lambdaHandler, type LambdaHandler } from './helpers/lambda';
 import { signingKey, startKeyServer, type KeyServer } from './helpers/key-server';
 
 const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
@@ -406,7 +406,7 @@ describe('authenticate() with a JWKS provider', () => {
 });
 
 describe('authenticate() behind an API Gateway JWT authorizer', () => {
-  function lambdaApp(): ReturnType<typeof lambdaHandler> {
+  function lambdaApp(): LambdaHandler {
     const app = express();
     app.use(requestContext());
     app.get('/me', authenticate(baseOptions), (req, res) => {

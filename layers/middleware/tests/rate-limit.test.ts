@@ -10,7 +10,8 @@ import {
   type RateLimitOptions,
   type RateLimitStore,
 } from '@lambdalith/middleware';
-import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { albMultiValueEvent, lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 /** A clock the test moves by hand, so windows pass without sleeping. */
 function manualClock(startMs = Date.UTC(2026, 0, 1, 12, 0, 0)): { now: () => number; advance: (ms: number) => void } {
@@ -90,6 +91,60 @@ describe('rateLimit()', () => {
     const otherIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.2', headers: { 'x-forwarded-for': '198.51.100.1' } }), lambdaContext());
 
     expect([first.statusCode, sameIp.statusCode, otherIp.statusCode]).toEqual([200, 429, 200]);
+  });
+
+  it('counts each client separately behind an ALB that sends multi-value headers', async () => {
+    const handler = lambdaHandler<ALBEvent, ALBResult>(limitedApp({ store: new MemoryRateLimitStore(), limit: 1 }));
+    const login = (forwardedFor: string[]): ALBEvent => albMultiValueEvent({ method: 'POST', path: '/login', forwardedFor });
+
+    const first = await handler(login(['198.51.100.1']), lambdaContext());
+    const otherClient = await handler(login(['198.51.100.2']), lambdaContext());
+    const firstAgainClaimingToBeNew = await handler(login(['192.0.2.77', '203.0.113.5, 198.51.100.1']), lambdaContext());
+
+    expect([first.statusCode, otherClient.statusCode, firstAgainClaimingToBeNew.statusCode]).toEqual([200, 200, 429]);
+  });
+
+  it('counts an IPv6 client by its /64, and an IPv4 client seen as IPv4-mapped IPv6 by its IPv4 address', async () => {
+    const keys: string[] = [];
+    const store: RateLimitStore = {
+      increment: async (key, windowSeconds, nowMs) => {
+        keys.push(key);
+        return { count: 1, resetAtMs: fixedWindow(windowSeconds, nowMs).endMs };
+      },
+    };
+    const handler = lambdaHandler(limitedApp({ store }));
+    const sourceIps = [
+      '2001:db8:1:2:a:b:c:d',
+      '2001:0db8:0001:0002:0000:0000:0000:0001',
+      '2001:db8::1',
+      'fe80::1%eth0',
+      '::ffff:198.51.100.4',
+      '::ffff:c633:6405',
+      '203.0.113.7',
+    ];
+
+    for (const sourceIp of sourceIps) await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp }), lambdaContext());
+
+    expect(keys).toEqual([
+      'login:2001:db8:1:2::/64',
+      'login:2001:db8:1:2::/64',
+      'login:2001:db8:0:0::/64',
+      'login:fe80:0:0:0::/64',
+      'login:198.51.100.4',
+      'login:198.51.100.5',
+      'login:203.0.113.7',
+    ]);
+  });
+
+  it('lets one IPv6 host not escape the limit by changing addresses within its /64', async () => {
+    const handler = lambdaHandler(limitedApp({ store: new MemoryRateLimitStore(), limit: 1 }));
+    const login = (sourceIp: string) => handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp }), lambdaContext());
+
+    const first = await login('2001:db8:1:2::1');
+    const sameHostNewAddress = await login('2001:db8:1:2:ffff::9');
+    const otherNetwork = await login('2001:db8:1:3::1');
+
+    expect([first.statusCode, sameHostNewAddress.statusCode, otherNetwork.statusCode]).toEqual([200, 429, 200]);
   });
 
   it('counts by a custom key when given one, under its own prefix', async () => {

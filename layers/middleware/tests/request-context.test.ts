@@ -11,7 +11,8 @@ import {
   requestContextOf,
   type RequestContext,
 } from '@lambdalith/middleware';
-import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { albMultiValueEvent, lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 /** An app whose routes record the context they saw, read once through the request and once through ALS. */
 function appRecordingContexts(seen: { viaRequest?: RequestContext; viaStorage?: RequestContext | undefined }[]): Express {
@@ -182,6 +183,27 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
       awsRequestId: context.awsRequestId,
       gatewayRequestId: 'gw-1',
     });
+  });
+
+  it('takes the client address behind an ALB with multi-value headers from the right-most entry of the last X-Forwarded-For', async () => {
+    const handler = lambdaHandler<ALBEvent, ALBResult>(lambdaApp());
+
+    const asCaptured = await handler(albMultiValueEvent({ path: '/context' }), lambdaContext());
+    const withClientSentValues = await handler(
+      albMultiValueEvent({ path: '/context', forwardedFor: ['10.0.0.1', '198.51.100.99, 203.0.113.50'] }),
+      lambdaContext(),
+    );
+
+    expect(JSON.parse(String(asCaptured.body))).toMatchObject({ sourceIp: '72.21.198.67' });
+    expect(JSON.parse(String(withClientSentValues.body))).toMatchObject({ sourceIp: '203.0.113.50' });
+  });
+
+  it('reads X-Forwarded-For on ALB events only: from another source it is the client’s to forge', async () => {
+    const handler = lambdaHandler(lambdaApp());
+
+    const result = await handler(httpApiEvent({ path: '/context', sourceIp: '', headers: { 'x-forwarded-for': '198.51.100.7' } }), lambdaContext());
+
+    expect(JSON.parse(String(result.body))).toMatchObject({ sourceIp: '' });
   });
 
   it('marks only the first invocation of the environment as a cold start', async () => {

@@ -33,8 +33,12 @@ export interface LambdaHttpEvent {
     readonly http?: { readonly sourceIp?: string };
     readonly identity?: { readonly sourceIp?: string | null };
     readonly authorizer?: unknown;
+    /** Present on Application Load Balancer events only. */
+    readonly elb?: { readonly targetGroupArn?: string };
   };
   readonly headers?: Readonly<Record<string, string | undefined>> | null;
+  /** REST APIs, and ALB target groups with multi-value headers enabled (then `headers` is absent). */
+  readonly multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null;
 }
 
 // serverless-express keeps the current invoke in ONE module-level object, so two concurrent invocations in

@@ -34,7 +34,11 @@ export interface RequestContext {
   readonly correlationId: string;
   /** Milliseconds since the epoch at which the request entered the stack. */
   readonly startedAt: number;
-  /** The client address: API Gateway's `sourceIp` in Lambda, the socket's address locally. */
+  /**
+   * The client address: the socket's address locally; in Lambda, API Gateway's or the Function URL's
+   * `sourceIp`, or behind an ALB the right-most `X-Forwarded-For` entry (the one the ALB appended).
+   * `''` when the event carries none.
+   */
   readonly sourceIp: string;
   /** The invocation behind this request; `undefined` outside Lambda. */
   readonly lambda: LambdaInvoke | undefined;
@@ -147,14 +151,26 @@ function joinPattern(baseUrl: string, path: string): string {
 }
 
 // API Gateway REST (v1) puts the caller in `identity.sourceIp`, HTTP API and Function URLs in
-// `http.sourceIp`. ALB has neither: its only source is X-Forwarded-For, which the ALB itself appends to,
-// so the right-most entry is the one the load balancer saw.
+// `http.sourceIp`. An ALB has neither: its only source is X-Forwarded-For, which it appends the address it
+// saw to (after anything the client sent), so the right-most entry is the one to believe, and only on an ALB
+// event: from any other source the header is the client's to forge. With multi-value headers enabled on the
+// target group, `headers` is absent and a repeated header arrives as several values; the ALB's is in the last.
 function lambdaSourceIp(lambda: LambdaInvoke): string {
-  const requestContext = lambda.event.requestContext;
+  const { requestContext, headers, multiValueHeaders } = lambda.event;
   const ip = requestContext?.http?.sourceIp ?? requestContext?.identity?.sourceIp;
   if (typeof ip === 'string' && ip !== '') return ip;
-  const forwarded = lambda.event.headers?.['x-forwarded-for'];
+  if (requestContext?.elb === undefined) return '';
+  const forwarded = headerValue(headers, 'x-forwarded-for') ?? headerValue(multiValueHeaders, 'x-forwarded-for')?.at(-1);
   return forwarded?.split(',').at(-1)?.trim() ?? '';
+}
+
+// ALB passes header names as the client sent them (lower-cased in practice); match them the way HTTP does.
+function headerValue<T>(headers: Readonly<Record<string, T | undefined>> | null | undefined, name: string): T | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  const exact = headers[name];
+  if (exact !== undefined) return exact;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
 }
 
 /**

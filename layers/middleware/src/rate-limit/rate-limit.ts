@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { requestContextOf } from '../context/request-context';
 import { TooManyRequestsError } from '../errors/http-errors';
 import { assertFunction, assertIntegerInRange, assertOptionsObject, invalidOption } from '../options/assert-options';
+import { clientAddressKey } from './client-address-key';
 import type { RateLimitStore } from './rate-limit-store';
 
 /**
@@ -22,8 +23,10 @@ export interface RateLimitOptions {
   /** Names this limiter's counters (`login`), so two limiters never share one. Letters, digits, `-`, `_`, `:`. */
   readonly keyPrefix: string;
   /**
-   * Who is counted. Default: the client IP from the request context (the socket locally, API Gateway's
-   * `sourceIp` in Lambda; `X-Forwarded-For` is never trusted).
+   * Who is counted. Default: the client address from the request context: the socket's locally; in Lambda,
+   * API Gateway's or the Function URL's `sourceIp`, or behind an ALB (and only there) the right-most
+   * `X-Forwarded-For` entry, the one the ALB appended. Anything a client writes into `X-Forwarded-For` is
+   * never counted by. IPv6 clients are counted by their /64, which one host usually owns whole.
    */
   readonly key?: (req: Request) => string;
   /** The clock, in epoch milliseconds. Default `Date.now`; tests pass their own instead of sleeping. */
@@ -73,5 +76,5 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
 }
 
 function clientIp(req: Request): string {
-  return requestContextOf(req).sourceIp;
+  return clientAddressKey(requestContextOf(req).sourceIp);
 }

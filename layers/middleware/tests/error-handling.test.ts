@@ -10,9 +10,11 @@ import {
   requestContext,
   ServiceUnavailableError,
   TooManyRequestsError,
+  requestContextOf,
   type ErrorLogger,
   type HttpError,
 } from '@lambdalith/middleware';
+import { httpApiEvent, lambdaContext, lambdaHandler } from './helpers/lambda';
 
 interface LoggedError {
   readonly message: string;
@@ -178,6 +180,84 @@ describe('errorHandler with the routing helpers', () => {
     const response = await request(app).get('/validate');
 
     expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'email', message: 'must be an email' }] });
+  });
+});
+
+describe('errorHandler once the response has started', () => {
+  /**
+   * A route that sends its status, headers and part of the body, then fails. The app runs in production mode,
+   * where Express's own final handler would print the error's stack with console.error.
+   */
+  function streamingApp(logger: ErrorLogger, seenRequestIds: string[]): Express {
+    const app = express();
+    app.set('env', 'production');
+    app.use(requestContext());
+    app.get('/export', async (req, res, next) => {
+      seenRequestIds.push(requestContextOf(req).requestId);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"items": [');
+      await Promise.resolve();
+      next(new Error('database password is hunter2 at db.internal:5432'));
+    });
+    app.get('/done-then-fails', (req, res, next) => {
+      seenRequestIds.push(requestContextOf(req).requestId);
+      res.json({ ok: true });
+      next(new Error('audit write failed after the answer'));
+    });
+    app.use(errorHandler({ logger }));
+    return app;
+  }
+
+  let consoleError: jest.SpyInstance;
+  beforeEach(() => {
+    consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    consoleError.mockRestore();
+  });
+
+  it('logs the error through the logger with the request id, aborts the connection and prints nothing to the console', async () => {
+    const logger = recordingLogger();
+    const seenRequestIds: string[] = [];
+
+    const outcome = await request(streamingApp(logger, seenRequestIds)).get('/export').then(
+      (response) => ({ completed: true, status: response.status }),
+      (error: unknown) => ({ completed: false, error: (error as NodeJS.ErrnoException).code ?? String(error) }),
+    );
+
+    expect(outcome).toEqual({ completed: false, error: expect.stringMatching(/ECONNRESET|aborted/i) });
+    expect(logger.errors).toEqual([
+      {
+        message: 'request failed after the response started',
+        extra: [{ error: expect.objectContaining({ message: expect.stringContaining('hunter2') }), status: 200, requestId: seenRequestIds[0] }],
+      },
+    ]);
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('leaves a response that was already complete as it is, and logs the late error', async () => {
+    const logger = recordingLogger();
+    const seenRequestIds: string[] = [];
+
+    const response = await request(streamingApp(logger, seenRequestIds)).get('/done-then-fails');
+
+    expect(response).toMatchObject({ status: 200, body: { ok: true } });
+    expect(logger.errors).toEqual([
+      { message: 'request failed after the response started', extra: [expect.objectContaining({ status: 200, requestId: seenRequestIds[0] })] },
+    ]);
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('ends the Lambda invocation with a bare 500 instead of the truncated body (and never hangs it)', async () => {
+    const logger = recordingLogger();
+    const context = lambdaContext();
+
+    const result = await lambdaHandler(streamingApp(logger, []))(httpApiEvent({ path: '/export' }), context);
+
+    expect(result).toMatchObject({ statusCode: 500, body: '' });
+    expect(logger.errors).toEqual([
+      { message: 'request failed after the response started', extra: [expect.objectContaining({ status: 200, requestId: context.awsRequestId })] },
+    ]);
   });
 });
 

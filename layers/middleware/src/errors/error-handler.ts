@@ -68,6 +68,8 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
  * The last middleware of the app: turns every error into an `application/problem+json` response with a
  * stable `code` and the request id. Client errors keep their message; server errors get a generic one,
  * and the real error goes to the log only. Never sends a stack trace or HTML, whatever `NODE_ENV` says.
+ * An error after the response has started (headers sent) is logged the same way, with the request id, and the
+ * response is aborted (never handed to Express's final handler, which would print the stack to the console).
  *
  * @example
  * ```ts
@@ -81,10 +83,16 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     throw new TypeError('errorHandler(): "mapError" must be a function (error) => HttpError | undefined');
   }
 
-  return function errorHandlerMiddleware(error: unknown, req, res, next) {
+  return function errorHandlerMiddleware(error: unknown, req, res, _next) {
     if (res.headersSent) {
-      // Too late for a problem response: let Express abort the connection.
-      next(error);
+      // Too late for a problem response. Express's own final handler would print the stack with
+      // console.error, unstructured and unredacted; log it like every other failure instead, then abort.
+      logger?.error('request failed after the response started', {
+        error,
+        status: res.statusCode,
+        requestId: findRequestContext(req)?.requestId,
+      });
+      abortResponse(res);
       return;
     }
     const httpError = toHttpError(error, mapError);
@@ -94,6 +102,25 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     }
     sendProblem(req, res, httpError);
   };
+}
+
+/**
+ * Ends a response whose status and headers are already out, so that the client sees a failed exchange and
+ * never takes a truncated body for a complete one. A response that was already handed over in full is left
+ * alone (the error came after it; the log has it).
+ */
+function abortResponse(res: Response): void {
+  if (res.writableEnded) return;
+  // node:http: closing the socket is the only signal left; the client sees the connection reset.
+  res.destroy();
+  // Serverless adapters (serverless-express) give the response a stand-in socket whose destroy() does
+  // nothing, and wait for the response to emit 'finish' or 'error' before answering the invocation: without
+  // a signal it would hang until the function times out. Their listener fails the invocation with a bare
+  // 500. The error passed on is generic, as the adapter logs it with its own logger.
+  if (res.socket === null || res.socket.destroyed) return;
+  setImmediate(() => {
+    if (res.listenerCount('error') > 0) res.emit('error', new Error('The response failed after its headers were sent'));
+  });
 }
 
 /**

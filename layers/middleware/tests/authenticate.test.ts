@@ -405,6 +405,28 @@ describe('authenticate() with a JWKS provider', () => {
   });
 });
 
+describe('authenticate() without requestContext()', () => {
+  it('fails every request with a logged wiring error (500), with or without a valid token, and never lets one through', async () => {
+    const logged: unknown[] = [];
+    const app = express();
+    app.get('/me', authenticate(baseOptions), (req, res) => {
+      res.json({ userId: getAuth(req).userId });
+    });
+    app.use(errorHandler({ logger: { error: (_message, detail) => logged.push(detail), warn: () => undefined } }));
+    const token = await hs256Token(validClaims());
+
+    const withToken = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+    const withoutToken = await request(app).get('/me');
+
+    expect(withToken).toMatchObject({ status: 500, body: { code: 'INTERNAL_ERROR' } });
+    expect(withoutToken).toMatchObject({ status: 500, body: { code: 'INTERNAL_ERROR' } });
+    expect(logged).toEqual([
+      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/requestContext\(\) middleware must be mounted/) }) }),
+      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/requestContext\(\) middleware must be mounted/) }) }),
+    ]);
+  });
+});
+
 describe('authenticate() behind an API Gateway JWT authorizer', () => {
   function lambdaApp(): LambdaHandler {
     const app = express();
@@ -458,6 +480,27 @@ describe('getAuth()', () => {
     expect(responses.map((response) => response.body)).toEqual(users.map((userId) => ({ userId, contextUserId: userId })));
   });
 
+
+  it('returns the caller the request context holds, so the two never disagree', async () => {
+    const app = express();
+    app.use(requestContext());
+    const impersonated: Principal = { userId: 'impersonated-user', roles: ['member'], claims: {} };
+    app.get('/as/:who', authenticate(baseOptions), (req, _res, next) => {
+      const context = requestContextOf(req);
+      context.principal = req.params['who'] === 'nobody' ? undefined : impersonated;
+      next();
+    }, (req, res) => {
+      res.json({ userId: getAuth(req).userId });
+    });
+    app.use(errorHandler());
+    const token = await hs256Token(validClaims());
+
+    const replaced = await request(app).get('/as/someone').set('Authorization', `Bearer ${token}`);
+    const cleared = await request(app).get('/as/nobody').set('Authorization', `Bearer ${token}`);
+
+    expect([replaced.status, replaced.body]).toEqual([200, { userId: 'impersonated-user' }]);
+    expect(cleared).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+  });
 
   it('throws UnauthorizedError when authenticate() did not run for the request', async () => {
     const response = await request(protectedApp()).get('/open');

@@ -10,11 +10,10 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { getLambdaInvoke } from '../context/lambda-invoke';
-import type { Principal } from '../context/request-context';
+import { requestContextOf, type Principal } from '../context/request-context';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors/http-errors';
 import { assertFunction, assertIntegerInRange, assertNonEmptyString, assertOptionsObject, invalidOption } from '../options/assert-options';
 import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
-import { setPrincipal } from './principal-store';
 
 /**
  * The claims of a token that passed verification: `sub`, `iat` and `exp` are always present.
@@ -90,6 +89,8 @@ const MAX_TOKEN_LENGTH = 8_192;
  * small clock tolerance. The token is read from the `Authorization` header only. Behind an API Gateway JWT
  * authorizer, the authorizer's `sub` must agree, but it never replaces verification. A missing or invalid
  * token is a 401 problem with `WWW-Authenticate: Bearer`; authenticated responses get `Cache-Control: no-store`.
+ * The caller is kept in the request context, so mount `requestContext()` first; without it every request fails
+ * with a wiring error (500).
  *
  * @example
  * ```ts
@@ -127,12 +128,15 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
 
   return async function authenticateMiddleware(req, res, next) {
     try {
+      // The request context is the one place the caller is kept (getAuth(), logs and metrics read it there).
+      // Looked up first, so a stack without requestContext() fails on every request, not only on valid tokens.
+      const context = requestContextOf(req);
       const token = bearerToken(req);
       const claims = await verify(token, appKey, appVerification, provider);
       assertAuthorizerAgrees(claims);
       const principal = await loadPrincipal(claims, req);
       if (principal === undefined) throw invalidToken('The access token is no longer valid');
-      setPrincipal(req, principal);
+      context.principal = principal;
       // A response computed for one caller must never be served from a shared cache to another.
       res.setHeader('Cache-Control', 'no-store');
       next();

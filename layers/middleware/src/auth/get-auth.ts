@@ -1,12 +1,11 @@
 import type { Request } from 'express';
-import type { Principal } from '../context/request-context';
+import { findRequestContext, type Principal } from '../context/request-context';
 import { UnauthorizedError } from '../errors/http-errors';
-import { findPrincipal } from './principal-store';
 
 /**
- * The authenticated caller of a request, typed, so routes never cast. Throws a 401 {@link UnauthorizedError}
- * when `authenticate()` did not run for this request or did not succeed, so a route that forgot to mount
- * it fails closed.
+ * The authenticated caller of a request (its request context's `principal`), typed, so routes never cast.
+ * Throws a 401 {@link UnauthorizedError} when `authenticate()` did not run for this request or did not
+ * succeed, so a route that forgot to mount it fails closed.
  *
  * @example
  * ```ts
@@ -17,7 +16,7 @@ import { findPrincipal } from './principal-store';
  * ```
  */
 export function getAuth(req: Request): Principal {
-  const principal = findPrincipal(req);
+  const principal = findRequestContext(req)?.principal;
   if (principal === undefined) throw new UnauthorizedError();
   return principal;
 }

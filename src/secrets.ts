@@ -1,9 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 import type { JwtSecretSource } from './config';
-
-/** RFC 7518 §3.2: an HS256 key needs at least 256 bits. The middleware refuses shorter ones too. */
-const MIN_SECRET_BYTES = 32;
 
 /**
  * Secrets Manager answers in tens of milliseconds; a cold start that waits longer is stuck. Past this the
@@ -60,9 +58,9 @@ export async function resolveJwtSecret(source: JwtSecretSource, options: Resolve
   }
   // Trimmed like every configuration value: a secret written from a file often ends with a newline.
   const secret = answer.SecretString.trim();
-  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+  if (Buffer.byteLength(secret, 'utf8') < MIN_HS256_SECRET_BYTES) {
     throw new JwtSecretError(
-      `The JWT signing secret ${secretId} is shorter than ${MIN_SECRET_BYTES} bytes; store at least ${MIN_SECRET_BYTES} bytes of random data`,
+      `The JWT signing secret ${secretId} is shorter than ${MIN_HS256_SECRET_BYTES} bytes; store at least ${MIN_HS256_SECRET_BYTES} bytes of random data`,
     );
   }
   return secret;

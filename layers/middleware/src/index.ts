@@ -62,5 +62,5 @@ export { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit';
 export { fixedWindow, type RateLimitCount, type RateLimitStore } from './rate-limit/rate-limit-store';
 export { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store';
 export { securityHeaders } from './security/security-headers';
-export { corsPolicy, type CorsPolicyOptions } from './security/cors-policy';
+export { corsPolicy, isOrigin, type CorsPolicyOptions } from './security/cors-policy';
 export { middlewareVersion } from './version';

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { corsPolicy, errorHandler, notFound, securityHeaders, type CorsPolicyOptions } from '@lambdalith/middleware';
+import { corsPolicy, errorHandler, isOrigin, notFound, securityHeaders, type CorsPolicyOptions } from '@lambdalith/middleware';
 
 function appWith(...middleware: express.RequestHandler[]): Express {
   const app = express();
@@ -113,5 +113,44 @@ describe('corsPolicy()', () => {
 
   it('returns a named middleware', () => {
     expect(corsPolicy({ origins: [allowed] }).name).toBe('corsPolicyMiddleware');
+  });
+});
+
+describe('isOrigin()', () => {
+  it.each(['https://app.example.com', 'http://localhost:3000', 'http://[::1]:3000', 'https://xn--bcher-kva.example'])(
+    'accepts %s, an origin exactly as a browser sends it',
+    (origin) => {
+      expect(isOrigin(origin)).toBe(true);
+    },
+  );
+
+  it.each([
+    ['*', '*'],
+    ['a trailing slash', 'https://app.example.com/'],
+    ['a path', 'https://app.example.com/app'],
+    ['a bare host', 'app.example.com'],
+    ['credentials', 'https://user@app.example.com'],
+    ['the default port spelled out', 'https://app.example.com:443'],
+    ['upper case', 'HTTPS://APP.example.com'],
+    ['a non-http scheme', 'ftp://files.example.com'],
+    ['the opaque origin', 'null'],
+    ['a non-string', 42],
+  ])('refuses %s', (_case, value) => {
+    expect(isOrigin(value)).toBe(false);
+  });
+
+  it('is the rule corsPolicy() applies to its allowlist', () => {
+    const candidates = ['https://app.example.com', 'https://app.example.com/', '*', 'http://localhost:5173'];
+
+    const acceptedByCors = candidates.filter((origin) => {
+      try {
+        corsPolicy({ origins: [origin] });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
+    expect(acceptedByCors).toEqual(candidates.filter(isOrigin));
   });
 });

@@ -66,7 +66,17 @@ export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
   };
 }
 
-function isOrigin(value: unknown): value is string {
+/**
+ * Whether `value` is an exact browser origin, as `corsPolicy()` accepts them: `http` or `https`, a host, an
+ * optional port, nothing else (no `*`, no path, no trailing slash, no credentials), written the way browsers
+ * send it in `Origin`. Exported so configuration can validate an allowlist with the same rule at startup.
+ *
+ * @example
+ * ```ts
+ * const bad = origins.filter((origin) => !isOrigin(origin)); // ['*', 'https://app.example.com/']
+ * ```
+ */
+export function isOrigin(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);

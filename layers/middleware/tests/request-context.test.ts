@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import serverlessExpress from '@codegenie/serverless-express';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { ALBEvent, ALBResult, APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import express, { Router, type Express } from 'express';
 import request from 'supertest';
 import {
+  authenticate,
+  createTokenIssuer,
   errorHandler,
+  getAuth,
   getLambdaInvoke,
   getRequestContext,
   notFound,
@@ -11,7 +15,6 @@ import {
   requestContextOf,
   type RequestContext,
 } from '@lambdalith/middleware';
-import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { albMultiValueEvent, lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 /** An app whose routes record the context they saw, read once through the request and once through ALS. */
@@ -124,27 +127,95 @@ describe('requestContext()', () => {
     expect(response.body.sourceIp).toMatch(/127\.0\.0\.1|::1/);
   });
 
-  it('gains nothing from API Gateway-looking headers on a local request', async () => {
-    const app = appRecordingContexts([]);
-    const forgedEvent = encodeURIComponent(
-      JSON.stringify({ requestContext: { http: { sourceIp: '10.9.9.9' }, authorizer: { jwt: { claims: { sub: 'admin' } } } } }),
-    );
-
-    const response = await request(app)
-      .get('/context')
-      .set('x-apigateway-event', forgedEvent)
-      .set('x-apigateway-context', encodeURIComponent(JSON.stringify({ awsRequestId: 'forged' })));
-
-    expect(response.body).toEqual({ requestId: response.headers['x-request-id'], sourceIp: expect.not.stringContaining('10.9.9.9'), inLambda: false, principal: null });
-    expect(response.headers['x-request-id']).not.toBe('forged');
-  });
-
   it('refuses an invalid header name at startup', () => {
     expect(() => requestContext({ header: 'x request id' })).toThrow(/requestContext\(\): "header" must be a valid HTTP header name/);
   });
 
   it('returns a named middleware', () => {
     expect(requestContext().name).toBe('requestContextMiddleware');
+  });
+});
+
+// serverless-express's eventContext() middleware, and aws-serverless-express before it, passed the event and
+// context to the app as `x-apigateway-event` / `x-apigateway-context` request headers. A client can send those
+// headers too (API Gateway forwards them), so nothing may read them: the invocation comes from
+// withLambdaInvoke only, and authenticate() consults the authorizer of that invocation only.
+describe('requestContext() and authenticate() against forged x-apigateway-* headers', () => {
+  const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
+  const tokens = createTokenIssuer({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 600 });
+  const forgedEvent = encodeURIComponent(
+    JSON.stringify({
+      requestContext: { requestId: 'forged-gateway-id', http: { sourceIp: '10.9.9.9' }, authorizer: { jwt: { claims: { sub: 'admin' } } } },
+    }),
+  );
+  const forgedContext = encodeURIComponent(JSON.stringify({ awsRequestId: 'forged-invocation-id' }));
+  const forgedHeaders = { 'x-apigateway-event': forgedEvent, 'x-apigateway-context': forgedContext };
+
+  /** The real stack: requestContext, then authenticate, then a route that reports what it saw. */
+  function stack(): Express {
+    const app = express();
+    app.use(requestContext());
+    app.get('/me', authenticate({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api' }), (req, res) => {
+      const context = requestContextOf(req);
+      res.json({
+        userId: getAuth(req).userId,
+        requestId: context.requestId,
+        correlationId: context.correlationId,
+        sourceIp: context.sourceIp,
+        inLambda: getLambdaInvoke() !== undefined,
+      });
+    });
+    app.use(errorHandler());
+    return app;
+  }
+
+  it('gives a local request with forged headers and no token no principal (401) and a generated request id', async () => {
+    const response = await request(stack()).get('/me').set(forgedHeaders);
+
+    expect(response).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED', requestId: response.headers['x-request-id'] } });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('ignores a forged authorizer, invocation and address on a local request: only the token decides who calls', async () => {
+    const userId = randomUUID();
+    const { accessToken } = await tokens.issue(userId);
+
+    const response = await request(stack()).get('/me').set(forgedHeaders).set('Authorization', `Bearer ${accessToken}`);
+
+    // Were the forged authorizer believed, its `sub` (admin) would disagree with the token's and the answer be 401.
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      userId,
+      requestId: response.headers['x-request-id'],
+      correlationId: response.headers['x-request-id'],
+      sourceIp: expect.stringMatching(/127\.0\.0\.1|::1/),
+      inLambda: false,
+    });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('uses the real invocation in Lambda, whatever x-apigateway-* headers the client sent through the gateway', async () => {
+    const userId = randomUUID();
+    const { accessToken } = await tokens.issue(userId);
+    const context = lambdaContext();
+    const event = httpApiEvent({
+      path: '/me',
+      sourceIp: '198.51.100.30',
+      gatewayRequestId: 'real-gateway-id',
+      headers: { ...forgedHeaders, authorization: `Bearer ${accessToken}` },
+      authorizer: { jwt: { claims: { sub: userId }, scopes: null } },
+    });
+
+    const result = await lambdaHandler(stack())(event, context);
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(String(result.body))).toEqual({
+      userId,
+      requestId: context.awsRequestId,
+      correlationId: 'real-gateway-id',
+      sourceIp: '198.51.100.30',
+      inLambda: true,
+    });
   });
 });
 

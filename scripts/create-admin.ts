@@ -16,6 +16,7 @@ import { isHttpError } from '@lambdalith/middleware';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { createTableIfMissing } from '../src/data/create-table';
 import { buildDependencies } from '../src/dependencies';
+import { outboxEmailSender } from '../src/email/outbox-email-sender';
 import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../src/local/embedded-dynamodb';
 import { findRunningDynamoDb } from '../src/local/running-dynamodb';
 
@@ -107,7 +108,8 @@ export async function runCreateAdmin(
     };
     // Nothing here signs tokens or cursors, so a throwaway key will do where no secret value is at hand.
     const jwtSecret = config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
-    const deps = buildDependencies({ ...config, log: { ...config.log, level: 'SILENT' } }, { jwtSecret });
+    // It sends no email; were it to, a command run on a laptop writes to the local outbox.
+    const deps = buildDependencies({ ...config, log: { ...config.log, level: 'SILENT' } }, { jwtSecret }, { emailSender: outboxEmailSender(config) });
     try {
       // A local database may not have the table yet; in AWS the table belongs to the stack.
       if (ownsLocalTable) await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);

@@ -45,8 +45,8 @@ export interface RateLimitConfig {
 }
 
 export interface EmailConfig {
-  /** From-address of the emails the API sends (an SES-verified identity in Lambda). */
-  readonly from: string | undefined;
+  /** From-address of the emails the API sends (an SES-verified identity in Lambda; `no-reply@localhost` locally). */
+  readonly from: string;
   /** Custom SES endpoint (an emulator, or the tests' stand-in); `undefined` means AWS. Lambda only. */
   readonly sesEndpoint: string | undefined;
   /** No AWS credentials + a custom SES endpoint: sign with fixed local credentials. */
@@ -161,7 +161,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
       },
     },
     email: {
-      from: inLambda ? read.string('EMAIL_FROM', { pattern: /^[^\s@]+@[^\s@]+$/ }) : read.optionalString('EMAIL_FROM'),
+      from: read.string('EMAIL_FROM', { default: inLambda ? undefined : 'no-reply@localhost', pattern: /^[^\s@]+@[^\s@]+$/ }),
       sesEndpoint,
       useLocalCredentials: usesEmulatorCredentials(sesEndpoint, env),
     },

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { buildDependencies } from './dependencies';
+import { sesEmailSender } from './email/ses-email-sender';
 import { assertCompatibleLayer } from './layer-compatibility';
 import { resolveJwtSecret } from './secrets';
 
@@ -22,7 +23,7 @@ const config = loadConfig();
 
 async function initialise(): Promise<HttpHandler> {
   const jwtSecret = await resolveJwtSecret(config.auth.jwtSecret, { region: config.dynamodb.region });
-  const deps = buildDependencies(config, { jwtSecret });
+  const deps = buildDependencies(config, { jwtSecret }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) });
   const app = createApp(deps);
   // Plain serverless-express: jsonBody() parses the body serverless-express already holds in memory, so a
   // rate limiter that awaits DynamoDB before it needs no custom framework hook here.

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies, type Dependencies } from './dependencies';
 import { createTableIfMissing } from './data/create-table';
 import { createDocumentClient } from './data/dynamodb-client';
+import { outboxEmailSender } from './email/outbox-email-sender';
 import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
 import { announceRunningDynamoDb, findRunningDynamoDb } from './local/running-dynamodb';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     config = withDynamoDbEndpoint(config, embedded.endpoint);
   }
 
-  const deps = buildDependencies(config, { jwtSecret });
+  const deps = buildDependencies(config, { jwtSecret }, { emailSender: outboxEmailSender(config) });
   // Table creation gets a patient client of its own: a JVM that has just started can take longer than the
   // request timeout that protects live requests, and failing `npm start` for that would be wrong.
   const bootstrapClient = createDocumentClient({ ...config.dynamodb, requestTimeoutMs: 15_000, maxAttempts: 3 });

@@ -1,7 +1,4 @@
-import { join } from 'node:path';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createTokenIssuer, MetricUnit, type Logger, type Metrics } from '@lambdalith/middleware';
 import type { TokenVerification } from './app';
 import type { Config } from './config';
@@ -10,8 +7,6 @@ import { PaginationCursorCodec } from './domain/pagination-cursor';
 import { PasswordHasher } from './domain/password-hasher';
 import { UserService } from './domain/user-service';
 import type { EmailSender } from './domain/welcome-email';
-import { OutboxEmailSender } from './email/outbox-email-sender';
-import { SesEmailSender } from './email/ses-email-sender';
 
 /** How long a `nextCursor` stays valid: long enough to page through a listing, short enough to go stale. */
 const CURSOR_TTL_SECONDS = 3_600;
@@ -25,7 +20,13 @@ export interface UserDependencies {
 export function buildUserDependencies(
   config: Config,
   jwtSecret: string,
-  shared: { readonly documentClient: DynamoDBDocumentClient; readonly logger: Logger; readonly metrics: Metrics },
+  shared: {
+    readonly documentClient: DynamoDBDocumentClient;
+    readonly logger: Logger;
+    readonly metrics: Metrics;
+    /** The host's choice: SES in Lambda, the local outbox elsewhere. */
+    readonly emails: EmailSender;
+  },
 ): UserDependencies {
   const { logger, metrics } = shared;
   const { issuer, audience, accessTokenTtlSeconds, jwksUrl, jwksIssuer, jwksAudience } = config.auth;
@@ -34,7 +35,7 @@ export function buildUserDependencies(
     hasher: new PasswordHasher(),
     tokens: createTokenIssuer({ hs256Secret: jwtSecret, issuer, audience, ttlSeconds: accessTokenTtlSeconds }),
     cursors: new PaginationCursorCodec({ secret: jwtSecret, ttlSeconds: CURSOR_TTL_SECONDS }),
-    emails: emailSender(config, logger),
+    emails: shared.emails,
     onWelcomeEmailFailed: (error, userId) => {
       logger.error('welcome email could not be sent; the registration stands', { userId, error });
       // Published with the request's metrics; an alarm on it catches a broken SES set-up.
@@ -53,19 +54,4 @@ export function buildUserDependencies(
       maxTokenAgeSeconds: accessTokenTtlSeconds,
     },
   };
-}
-
-// SES in Lambda; the local outbox everywhere else (there is no SES, or internet, on a laptop or in CI).
-function emailSender(config: Config, logger: Logger): EmailSender {
-  const from = config.email.from ?? 'no-reply@localhost';
-  if (config.runtime !== 'lambda') return new OutboxEmailSender(join(config.dataDir, 'outbox'), from, logger);
-  const client = new SESv2Client({
-    region: config.dynamodb.region,
-    ...(config.email.sesEndpoint === undefined ? {} : { endpoint: config.email.sesEndpoint }),
-    ...(config.email.useLocalCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 2,
-    // Bounded like the DynamoDB client: a slow SES delays the registration by a few seconds at most.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),
-  });
-  return new SesEmailSender(client, from);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EmailConfig } from '../config';
 import type { EmailMessage, EmailSender } from '../domain/welcome-email';
 
 /** The logging the outbox needs; the app's Powertools logger satisfies it. */
@@ -38,4 +39,9 @@ export class OutboxEmailSender implements EmailSender {
     await rename(partial, file);
     this.logger.info('email written to the local outbox', { to: message.to, subject: message.subject, file });
   }
+}
+
+/** The outbox sender for local hosts (`server.ts`, `create-admin`, tests): `DATA_DIR/outbox/`, logged. */
+export function outboxEmailSender(settings: { readonly dataDir: string; readonly email: EmailConfig }): (logger: OutboxLogger) => EmailSender {
+  return (logger) => new OutboxEmailSender(join(settings.dataDir, 'outbox'), settings.email.from, logger);
 }

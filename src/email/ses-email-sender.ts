@@ -1,11 +1,23 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { EmailConfig } from '../config';
 import type { EmailMessage, EmailSender } from '../domain/welcome-email';
+
+/**
+ * How long one send may take in all, connection and answer included. The registration waits for it
+ * (Lambda may freeze the environment once the response is sent, so the send cannot outlive the request),
+ * so it is kept far below the function's 10 s timeout; a slower SES costs a welcome email, not a signup.
+ */
+export const SES_SEND_TIMEOUT_MS = 2_000;
+const SES_CONNECT_TIMEOUT_MS = 1_000;
+const SES_ANSWER_TIMEOUT_MS = 1_500;
 
 /** Sends email through Amazon SES (v2 API) from a verified identity. Used in Lambda. */
 export class SesEmailSender implements EmailSender {
   constructor(
     private readonly client: SESv2Client,
     private readonly fromAddress: string,
+    private readonly timeoutMs: number = SES_SEND_TIMEOUT_MS,
   ) {}
 
   async send(message: EmailMessage): Promise<void> {
@@ -20,6 +32,32 @@ export class SesEmailSender implements EmailSender {
           },
         },
       }),
+      // The overall bound, whatever the per-phase timeouts below do or fail to do.
+      { abortSignal: AbortSignal.timeout(this.timeoutMs) },
     );
   }
+}
+
+/**
+ * The SES client and sender for Lambda (`lambda.ts` passes it to `buildDependencies`). One attempt, each
+ * phase bounded: without `throwOnRequestTimeout` smithy only logs a warning when `requestTimeout` passes and
+ * keeps waiting, so a hung SES would hang the registration.
+ */
+export function sesEmailSender(email: EmailConfig, region: string): () => EmailSender {
+  return () => {
+    const client = new SESv2Client({
+      region,
+      ...(email.sesEndpoint === undefined ? {} : { endpoint: email.sesEndpoint }),
+      ...(email.useLocalCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      // A retry would not fit in the time budget; a lost welcome email is logged and counted instead.
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: SES_CONNECT_TIMEOUT_MS,
+        requestTimeout: SES_ANSWER_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+        socketTimeout: SES_ANSWER_TIMEOUT_MS,
+      }),
+    });
+    return new SesEmailSender(client, email.from);
+  };
 }

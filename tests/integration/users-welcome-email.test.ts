@@ -1,11 +1,41 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesEmailSender } from '../../src/email/ses-email-sender';
+import { createLambdaHostedTestApp } from '../helpers/test-app';
 import { localTestEnv } from '../helpers/test-environment';
 import { createUsersTestApp, register, storedUser, uniqueEmail } from '../helpers/user-fixtures';
+
+/** A stand-in for SES that misbehaves: `silent` accepts connections and never answers; `trickling` starts an answer and never finishes it. */
+async function brokenSes(behaviour: 'silent' | 'trickling'): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('close', () => sockets.delete(socket));
+    if (behaviour === 'trickling') {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{');
+        // A byte now and then keeps every idle timeout from firing: only an overall bound ends this.
+        const timer = setInterval(() => socket.write(' '), 200);
+        timers.add(timer);
+        socket.once('close', () => clearInterval(timer));
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const timer of timers) clearInterval(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 describe('welcome email on POST /auth/register', () => {
   it('writes one JSON file per message to DATA_DIR/outbox under npm start', async () => {
@@ -59,6 +89,40 @@ describe('welcome email on POST /auth/register', () => {
       userId: (response.body as { id: string }).id,
       error: expect.objectContaining({ code: 'EEXIST' }),
     });
+    expect(counted).toHaveBeenCalledWith('WelcomeEmailFailed', 'Count', 1);
+  });
+});
+
+describe('welcome email through SES in Lambda, when SES misbehaves', () => {
+  // A bound on hanging, not a speed test: without bounded SES calls these registrations would hang for
+  // well over ten seconds (the function's timeout), or for ever.
+  jest.setTimeout(8_000);
+  // Closed after each test even when it timed out, so a hung test cannot keep jest alive.
+  const closeAfterTest: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(closeAfterTest.splice(0).map((close) => close()));
+  });
+
+  it.each([
+    ['accepts the connection and never answers', 'silent' as const],
+    ['starts an answer and never finishes it', 'trickling' as const],
+  ])('returns 201 when SES %s, and logs and counts the failure', async (_label, behaviour) => {
+    // Arrange
+    const ses = await brokenSes(behaviour);
+    closeAfterTest.push(ses.close);
+    const { app, deps } = createLambdaHostedTestApp({ SES_ENDPOINT: ses.endpoint, AUTH_RATE_LIMIT: '1000000', METRICS_ENABLED: 'false' });
+    const logged = jest.spyOn(deps.logger, 'error');
+    const counted = jest.spyOn(deps.metrics, 'addMetric');
+    const email = uniqueEmail('hung-ses');
+
+    // Act
+    const response = await register(app, { email, password: 'registered all the same', name: 'Patient' });
+
+    // Assert
+    const { id } = response.body as { id: string };
+    expect(response).toMatchObject({ status: 201, headers: { location: `/users/${id}` }, body: { email } });
+    expect(await storedUser(id)).toMatchObject({ email });
+    expect(logged).toHaveBeenCalledWith('welcome email could not be sent; the registration stands', { userId: id, error: expect.any(Error) });
     expect(counted).toHaveBeenCalledWith('WelcomeEmailFailed', 'Count', 1);
   });
 });

@@ -41,6 +41,12 @@ describe('loadConfig locally', () => {
     });
   });
 
+  it('sends email from no-reply@localhost unless EMAIL_FROM names another address', () => {
+    expect(loadConfig({ DATA_DIR: freshDataDir() }, quietIo()).email.from).toBe('no-reply@localhost');
+    expect(loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'dev@example.com' }, quietIo()).email.from).toBe('dev@example.com');
+    expect(() => loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'not an address' }, quietIo())).toThrow(/EMAIL_FROM has an invalid format/);
+  });
+
   it('generates a development JWT secret once, persists it under DATA_DIR and warns in one line', () => {
     const dataDir = freshDataDir();
     const firstIo = quietIo();

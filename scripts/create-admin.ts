@@ -6,19 +6,19 @@
 //
 // Where the users live, from the same configuration as the server:
 //   - DYNAMODB_ENDPOINT unset: the embedded DynamoDB Local under DATA_DIR. If `npm start` is running, its
-//     instance is used (it announces its endpoint under DATA_DIR); otherwise one is started for the call.
+//     instance is used (it announces its endpoint under DATA_DIR); otherwise one is started for the call,
+//     and announced the same way while it runs, so an `npm start` meanwhile refuses that DATA_DIR.
 //   - DYNAMODB_ENDPOINT set: that endpoint and TABLE_NAME; for a deployed stack, the regional endpoint
 //     (https://dynamodb.<region>.amazonaws.com) with AWS credentials in the environment.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isHttpError } from '@lambdalith/middleware';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { createTableIfMissing } from '../src/data/create-table';
 import { buildDependencies } from '../src/dependencies';
 import { outboxEmailSender } from '../src/email/outbox-email-sender';
-import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../src/local/embedded-dynamodb';
-import { findRunningDynamoDb } from '../src/local/running-dynamodb';
+import { JavaNotFoundError } from '../src/local/embedded-dynamodb';
+import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from '../src/local/use-embedded-dynamodb';
 
 /** What the command talks to besides the database; tests pass their own. */
 export interface CreateAdminIo {
@@ -78,22 +78,14 @@ export async function runCreateAdmin(
     throw error;
   }
 
-  let embedded: EmbeddedDynamoDb | undefined;
+  let database: LocalDynamoDb | undefined;
   try {
-    let ownsLocalTable = config.dynamodb.useLocalCredentials;
-    if (config.dynamodb.endpoint === undefined) {
-      let endpoint = await findRunningDynamoDb(config.dataDir);
-      if (endpoint === undefined) {
-        const dbPath = join(config.dataDir, 'dynamodb');
-        io.stderr(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
-        embedded = await startEmbeddedDynamoDb({ dbPath });
-        endpoint = embedded.endpoint;
-      } else {
-        io.stderr(`Using the DynamoDB Local of the running server (${endpoint}).\n`);
-      }
-      config = { ...config, dynamodb: { ...config.dynamodb, endpoint, useLocalCredentials: true } };
-      ownsLocalTable = true;
-    }
+    // A local database may not have the table yet; in AWS the table belongs to the stack.
+    const ownsLocalTable = config.dynamodb.endpoint === undefined || config.dynamodb.useLocalCredentials;
+    // The running server's DynamoDB Local if there is one; else one of our own, announced under DATA_DIR
+    // while it runs, so an `npm start` meanwhile refuses instead of opening the same folder a second time.
+    database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'use', report: (line) => io.stderr(`${line}\n`) });
+    config = database.config;
 
     // The server's tight DynamoDB timeouts protect request latency; a one-off command would rather wait for
     // a freshly started (cold) DynamoDB Local than fail.
@@ -111,7 +103,6 @@ export async function runCreateAdmin(
     // It sends no email; were it to, a command run on a laptop writes to the local outbox.
     const deps = buildDependencies({ ...config, log: { ...config.log, level: 'SILENT' } }, { jwtSecret }, { emailSender: outboxEmailSender(config) });
     try {
-      // A local database may not have the table yet; in AWS the table belongs to the stack.
       if (ownsLocalTable) await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);
       const { outcome, user } = await deps.users.createOrPromoteAdmin({ email: options.email, password, name: options.name });
       const what = { created: 'Created admin', promoted: 'Promoted to admin:', unchanged: 'Already an admin:' }[outcome];
@@ -125,7 +116,7 @@ export async function runCreateAdmin(
     io.stderr(`create-admin failed: ${describe(error)}\n`);
     return 1;
   } finally {
-    await embedded?.stop();
+    await database?.stop();
   }
 }
 
@@ -134,7 +125,7 @@ function describe(error: unknown): string {
     const fields = (error.errors ?? []).map((field) => `\n  ${field.field} ${field.message}`).join('');
     return `${error.message}${fields}`;
   }
-  if (error instanceof JavaNotFoundError) return error.message;
+  if (error instanceof JavaNotFoundError || error instanceof DataDirInUseError) return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 

@@ -1,13 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies, type Dependencies } from './dependencies';
 import { createTableIfMissing } from './data/create-table';
 import { createDocumentClient } from './data/dynamodb-client';
 import { outboxEmailSender } from './email/outbox-email-sender';
-import { JavaNotFoundError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from './local/embedded-dynamodb';
-import { announceRunningDynamoDb, findRunningDynamoDb } from './local/running-dynamodb';
+import { JavaNotFoundError } from './local/embedded-dynamodb';
+import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from './local/use-embedded-dynamodb';
 
 // How long in-flight requests get to finish after SIGINT/SIGTERM before their connections are cut.
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,21 +21,11 @@ async function main(): Promise<void> {
   if (config.auth.jwtSecret.kind !== 'value') throw new ConfigError(['JWT_SECRET_ARN is only read in Lambda']);
   const jwtSecret = config.auth.jwtSecret.value;
 
-  let embedded: EmbeddedDynamoDb | undefined;
-  if (config.dynamodb.endpoint === undefined) {
-    const dbPath = join(config.dataDir, 'dynamodb');
-    // Two DynamoDB Local processes on one database folder would corrupt it.
-    const alreadyRunning = await findRunningDynamoDb(config.dataDir);
-    if (alreadyRunning !== undefined) {
-      throw new StartupError(
-        `Another lambdalith server is already running on ${config.dataDir}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`,
-      );
-    }
-    process.stderr.write(`Starting the embedded DynamoDB Local (data in ${dbPath})…\n`);
-    // Announced under DATA_DIR while it runs, so `npm run create-admin` uses it instead of a second instance.
-    embedded = announceRunningDynamoDb(config.dataDir, await startEmbeddedDynamoDb({ dbPath }));
-    config = withDynamoDbEndpoint(config, embedded.endpoint);
-  }
+  // The embedded DynamoDB Local unless DYNAMODB_ENDPOINT is set. Two DynamoDB Local processes on one database
+  // folder would corrupt it: DATA_DIR is claimed before the JVM starts (a second server, or a create-admin's
+  // own instance, makes this refuse) and announced while it runs (`npm run create-admin` then uses it).
+  const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+  config = database.config;
 
   const deps = buildDependencies(config, { jwtSecret }, { emailSender: outboxEmailSender(config) });
   // Table creation gets a patient client of its own: a JVM that has just started can take longer than the
@@ -46,7 +35,7 @@ async function main(): Promise<void> {
     const outcome = await createTableIfMissing(bootstrapClient, config.dynamodb.tableName);
     if (outcome === 'created') deps.logger.info(`created table ${config.dynamodb.tableName}`);
   } catch (error) {
-    await embedded?.stop();
+    await database.stop();
     throw error;
   } finally {
     bootstrapClient.destroy();
@@ -56,7 +45,7 @@ async function main(): Promise<void> {
   try {
     await listen(server, config);
   } catch (error) {
-    await embedded?.stop();
+    await database.stop();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       throw new StartupError(
@@ -69,14 +58,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   deps.logger.info(`lambdalith listening on http://${config.host}:${port}`, { dynamodb: config.dynamodb.endpoint });
 
-  stopGracefullyOnSignals(server, deps, embedded);
-}
-
-function withDynamoDbEndpoint(config: Config, endpoint: string): Config {
-  return Object.freeze({
-    ...config,
-    dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }),
-  });
+  stopGracefullyOnSignals(server, deps, database);
 }
 
 function listen(server: Server, config: Config): Promise<void> {
@@ -91,7 +73,7 @@ function listen(server: Server, config: Config): Promise<void> {
 
 // Stop accepting, let in-flight requests finish (up to the grace period), stop the embedded database,
 // exit 0. A second signal means "now": exit 1 at once.
-function stopGracefullyOnSignals(server: Server, deps: Dependencies, embedded: EmbeddedDynamoDb | undefined): void {
+function stopGracefullyOnSignals(server: Server, deps: Dependencies, database: LocalDynamoDb): void {
   let stopping = false;
   // server.close() only closes idle connections; a keep-alive connection whose response finishes after it
   // would stay open until the client's keep-alive timeout. So, once stopping, every response says
@@ -117,7 +99,7 @@ function stopGracefullyOnSignals(server: Server, deps: Dependencies, embedded: E
     server.close(() => {
       clearTimeout(forceClose);
       deps.documentClient.destroy();
-      void (embedded?.stop() ?? Promise.resolve()).finally(() => {
+      void database.stop().finally(() => {
         deps.logger.info('stopped');
         process.exit(0);
       });
@@ -150,7 +132,7 @@ class StartupError extends Error {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof StartupError) {
+  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError || error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

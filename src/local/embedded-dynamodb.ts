@@ -121,20 +121,27 @@ async function findFreePort(): Promise<number> {
   });
 }
 
-// DynamoDB Local answers an unsigned GET with 400 and an `x-amzn-RequestId` header. Requiring that header
-// matters: between finding the port free and the JVM binding it, another process (a test's supertest
-// server, say) may take the port, and its answer must not be mistaken for ours; our JVM then fails to bind
-// and exits, and the caller retries on a fresh port.
+/**
+ * Whether `endpoint` answers as DynamoDB Local does: an unsigned GET gets a 400 with an `x-amzn-RequestId`
+ * header. Requiring that header matters: another server may hold the port (between finding it free and the
+ * JVM binding it, a test's supertest server, say; or, for an announced endpoint, whatever took the port after
+ * the database stopped), and its answer must not be mistaken for DynamoDB's.
+ */
+export async function answersAsDynamoDbLocal(endpoint: string, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const response = await fetch(endpoint, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.headers.has('x-amzn-requestid');
+  } catch {
+    return false;
+  }
+}
+
+// A foreign answer means our JVM failed to bind and exits; the caller then retries on a fresh port.
 async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      const response = await fetch(endpoint, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      if (response.headers.has('x-amzn-requestid')) return;
-    } catch {
-      // Not listening yet.
-    }
+    if (await answersAsDynamoDbLocal(endpoint)) return;
     await sleep(100);
   }
   throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);

@@ -1,58 +1,128 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmbeddedDynamoDb } from './embedded-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { answersAsDynamoDbLocal } from './embedded-dynamodb';
 
 /**
- * `npm start` owns the embedded DynamoDB Local on `DATA_DIR/dynamodb`, and two DynamoDB Local processes on
- * one database folder would corrupt it. So while it runs, the server writes the endpoint here, and local
- * tools (`npm run create-admin`) use that endpoint instead of starting a second instance.
+ * Two DynamoDB Local processes on one database folder would corrupt it. So whoever starts the embedded
+ * DynamoDB Local on `DATA_DIR/dynamodb` (`npm start`, or `npm run create-admin` when no server runs) first
+ * claims it in this file, announces the endpoint there once the database answers, and removes the file
+ * when it stops. Everyone else finds the file: a second server refuses to start, create-admin uses the
+ * announced endpoint.
  */
 export function runningDynamoDbFile(dataDir: string): string {
   return join(dataDir, 'dynamodb-endpoint.json');
 }
 
+/** The file's content: who holds the database, and its endpoint once it answers (absent while starting). */
 interface Announcement {
-  readonly endpoint: string;
   readonly pid: number;
+  readonly endpoint?: string;
 }
 
-/** Announces `embedded` under `dataDir` until it is stopped; the returned instance removes the file on stop. */
-export function announceRunningDynamoDb(dataDir: string, embedded: EmbeddedDynamoDb, pid: number = process.pid): EmbeddedDynamoDb {
-  const file = runningDynamoDbFile(dataDir);
-  const announcement: Announcement = { endpoint: embedded.endpoint, pid };
-  writeFileSync(file, `${JSON.stringify(announcement)}\n`, { mode: 0o600 });
-  return {
-    endpoint: embedded.endpoint,
-    async stop() {
-      rmSync(file, { force: true });
-      await embedded.stop();
-    },
-  };
+/** DATA_DIR's database, held by this process. */
+export interface DataDirClaim {
+  /** Tells the others where the database answers. */
+  announce(endpoint: string): void;
+  /** Gives the database up (after stopping it). */
+  release(): void;
 }
 
 /**
- * The endpoint of the DynamoDB Local a running `npm start` announced under `dataDir`, if that process is
- * alive and the endpoint answers; `undefined` otherwise (a file left by a killed server is ignored).
+ * Claims the database under `dataDir` for process `pid`, before anything starts on it. The file is created
+ * atomically and exclusively, so of two processes claiming at once exactly one succeeds. `undefined` when
+ * a live process holds it. A claim left by a process that is gone (killed, crashed) is taken over.
  */
-export async function findRunningDynamoDb(dataDir: string): Promise<string | undefined> {
-  let announcement: Partial<Announcement>;
-  try {
-    announcement = JSON.parse(readFileSync(runningDynamoDbFile(dataDir), 'utf8')) as Partial<Announcement>;
-  } catch {
-    return undefined;
+export function claimDataDir(dataDir: string, pid: number = process.pid): DataDirClaim | undefined {
+  const file = runningDynamoDbFile(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    if (createExclusively(file, { pid })) {
+      return {
+        announce: (endpoint) => replaceAtomically(file, { pid, endpoint }),
+        release: () => {
+          if (readAnnouncement(file)?.pid === pid) rmSync(file, { force: true });
+        },
+      };
+    }
+    const holder = readAnnouncement(file);
+    if (holder !== undefined && isAlive(holder.pid)) return undefined;
+    // Left behind by a process that is gone. (Two processes taking over the same stale claim at the same
+    // instant could both succeed; that needs a crash followed by two simultaneous starts.)
+    rmSync(file, { force: true });
   }
-  const { endpoint, pid } = announcement;
-  if (typeof endpoint !== 'string' || typeof pid !== 'number' || !isAlive(pid)) return undefined;
+  return undefined;
+}
+
+/** The live process holding the database under `dataDir`, or `undefined` when none does. */
+export function findDataDirHolder(dataDir: string): { readonly pid: number } | undefined {
+  const holder = readAnnouncement(runningDynamoDbFile(dataDir));
+  return holder !== undefined && isAlive(holder.pid) ? { pid: holder.pid } : undefined;
+}
+
+/**
+ * The endpoint of the DynamoDB Local another live process runs on `dataDir`'s database, once it answers
+ * as DynamoDB Local (waiting up to `startTimeoutMs` while that process is still starting it); `undefined`
+ * when no live process holds it, or its endpoint does not answer as DynamoDB Local.
+ */
+export async function findRunningDynamoDb(dataDir: string, options: { readonly startTimeoutMs?: number } = {}): Promise<string | undefined> {
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  for (;;) {
+    const holder = readAnnouncement(runningDynamoDbFile(dataDir));
+    if (holder === undefined || !isAlive(holder.pid)) return undefined;
+    if (holder.endpoint !== undefined) {
+      return isLoopbackHttp(holder.endpoint) && (await answersAsDynamoDbLocal(holder.endpoint)) ? holder.endpoint : undefined;
+    }
+    if (Date.now() >= deadline) return undefined;
+    await sleep(100);
+  }
+}
+
+// Only ever a loopback address: the file must not be able to send credentials-bearing calls elsewhere.
+function isLoopbackHttp(endpoint: string): boolean {
   try {
     const url = new URL(endpoint);
-    // Only ever a loopback address: the file must not be able to send credentials-bearing calls elsewhere.
-    if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return undefined;
-    // Any HTTP answer means DynamoDB Local is up (it answers an unsigned GET with 400).
-    await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return endpoint;
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function readAnnouncement(file: string): Announcement | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { pid, endpoint } = parsed as { pid?: unknown; endpoint?: unknown };
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return typeof endpoint === 'string' ? { pid, endpoint } : { pid };
+}
+
+// Written aside, then linked into place: link() fails if the file exists, and readers never see half of it.
+function createExclusively(file: string, announcement: Announcement): boolean {
+  const aside = writeAside(file, announcement);
+  try {
+    linkSync(aside, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function replaceAtomically(file: string, announcement: Announcement): void {
+  renameSync(writeAside(file, announcement), file);
+}
+
+function writeAside(file: string, announcement: Announcement): string {
+  const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  writeFileSync(aside, `${JSON.stringify(announcement)}\n`, { mode: 0o600, flag: 'wx' });
+  return aside;
 }
 
 function isAlive(pid: number): boolean {

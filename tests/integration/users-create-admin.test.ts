@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { announceRunningDynamoDb, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/running-dynamodb';
+import { loadConfig } from '../../src/config';
+import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/running-dynamodb';
+import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/use-embedded-dynamodb';
 import { runCreateAdmin } from '../../scripts/create-admin';
 import { localTestEnv, testDynamoDbEndpoint } from '../helpers/test-environment';
 import { bearer, createUsersTestApp, SEED_PASSWORD, seedUser, storedUser, uniqueEmail } from '../helpers/user-fixtures';
@@ -129,7 +131,8 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
   it('uses the DynamoDB Local that a running server announced, without starting another', async () => {
     // Arrange: a "server" announcing the test database under its DATA_DIR
     const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-admin-'));
-    const announced = announceRunningDynamoDb(dataDir, { endpoint: testDynamoDbEndpoint(), stop: async () => undefined });
+    const running = claimDataDir(dataDir);
+    running?.announce(testDynamoDbEndpoint());
     const email = uniqueEmail('announced');
 
     try {
@@ -142,7 +145,7 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
       const { app } = createUsersTestApp();
       expect((await request(app).post('/auth/login').send({ email, password: 'through the running server' })).status).toBe(200);
     } finally {
-      await announced.stop();
+      running?.release();
     }
     expect(existsSync(runningDynamoDbFile(dataDir))).toBe(false);
   });
@@ -150,13 +153,48 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
   it('ignores an announcement left by a server that is gone', async () => {
     // Arrange: a pid that cannot be alive
     const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-admin-'));
-    announceRunningDynamoDb(dataDir, { endpoint: testDynamoDbEndpoint(), stop: async () => undefined }, 2 ** 22 + 1);
+    claimDataDir(dataDir, 2 ** 22 + 1)?.announce(testDynamoDbEndpoint());
 
     // Act
     const found = await findRunningDynamoDb(dataDir);
 
     // Assert
     expect(found).toBeUndefined();
+  });
+
+  it('announces the DynamoDB Local it starts while it runs, so a server started meanwhile refuses DATA_DIR, and withdraws it after', async () => {
+    // Arrange: the moment create-admin reports, its database is up; look then at what another process would find
+    const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-admin-'));
+    const env = embeddedEnv(dataDir);
+    let announced: unknown;
+    let serverStart: Promise<unknown> | undefined;
+    const io = {
+      stdout: () => {
+        announced = JSON.parse(readFileSync(runningDynamoDbFile(dataDir), 'utf8'));
+        // What `npm start` does first on this DATA_DIR.
+        serverStart = useEmbeddedDynamoDbIfNeeded(loadConfig(env, { stdoutIsTty: false, warn: () => undefined }), {
+          whenInUse: 'refuse',
+          report: () => undefined,
+        }).then(
+          async (database) => {
+            await database.stop();
+            return 'started a second DynamoDB Local';
+          },
+          (error: unknown) => error,
+        );
+      },
+      stderr: () => undefined,
+      readStdin: async () => '',
+    };
+
+    // Act
+    const code = await runCreateAdmin(['--email', uniqueEmail('announcing'), '--password', 'announced while it runs'], env, io);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(announced).toEqual({ pid: process.pid, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(await serverStart).toBeInstanceOf(DataDirInUseError);
+    expect(existsSync(runningDynamoDbFile(dataDir))).toBe(false);
   });
 
   it('starts the embedded DynamoDB Local on DATA_DIR when no server runs, and the admin persists there', async () => {

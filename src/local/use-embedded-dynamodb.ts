@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { Config } from '../config';
+import { startEmbeddedDynamoDb } from './embedded-dynamodb';
+import { claimDataDir, findDataDirHolder, findRunningDynamoDb, runningDynamoDbFile } from './running-dynamodb';
+
+/** The DynamoDB a local process works with, and how to let go of it. */
+export interface LocalDynamoDb {
+  /** `config` with the endpoint to use (unchanged when DYNAMODB_ENDPOINT was set). */
+  readonly config: Config;
+  /** Stops the DynamoDB Local this process started, if it started one; otherwise does nothing. */
+  stop(): Promise<void>;
+}
+
+export interface UseEmbeddedDynamoDbOptions {
+  /**
+   * When another live process holds DATA_DIR's database: `use` its DynamoDB Local (a one-off command such
+   * as create-admin), or `refuse` (a second server) with {@link DataDirInUseError}.
+   */
+  readonly whenInUse: 'use' | 'refuse';
+  /** Told what happens ("Starting the embedded DynamoDB Local…"), one line at a time. */
+  readonly report: (line: string) => void;
+}
+
+/** Another live process holds the DynamoDB Local database under DATA_DIR. */
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number | undefined) {
+    const holder = pid === undefined ? '' : ` (process ${pid}, an npm start or npm run create-admin, per ${runningDynamoDbFile(dataDir)})`;
+    super(`Another lambdalith server is already running on ${dataDir}${holder}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/**
+ * With DYNAMODB_ENDPOINT set, that endpoint. Otherwise the embedded DynamoDB Local on `DATA_DIR/dynamodb`:
+ * the one another process already runs there (`whenInUse: 'use'`), or one this process starts, after
+ * claiming the folder, and announces until `stop()`. Throws {@link DataDirInUseError} (`refuse`, or a
+ * holder whose database does not answer) and JavaNotFoundError.
+ *
+ * @example
+ * const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+ * // … serve with database.config …
+ * await database.stop();
+ */
+export async function useEmbeddedDynamoDbIfNeeded(config: Config, options: UseEmbeddedDynamoDbOptions): Promise<LocalDynamoDb> {
+  if (config.dynamodb.endpoint !== undefined) return { config, stop: async () => undefined };
+  const { dataDir } = config;
+
+  // Claimed before starting, so a process arriving while the JVM starts finds the claim and never opens a
+  // second database on the folder. A holder that exits between our two looks gets a second look.
+  for (let attempt = 1; ; attempt += 1) {
+    const claim = claimDataDir(dataDir);
+    if (claim === undefined) {
+      const holder = findDataDirHolder(dataDir);
+      if (options.whenInUse === 'refuse') throw new DataDirInUseError(dataDir, holder?.pid);
+      const endpoint = await findRunningDynamoDb(dataDir);
+      if (endpoint !== undefined) {
+        options.report(`Using the DynamoDB Local of the running server (${endpoint}).`);
+        return { config: withDynamoDbEndpoint(config, endpoint), stop: async () => undefined };
+      }
+      if (findDataDirHolder(dataDir) !== undefined || attempt >= 3) throw new DataDirInUseError(dataDir, holder?.pid);
+      continue;
+    }
+
+    const dbPath = join(dataDir, 'dynamodb');
+    options.report(`Starting the embedded DynamoDB Local (data in ${dbPath})…`);
+    const embedded = await startEmbeddedDynamoDb({ dbPath }).catch((error: unknown) => {
+      claim.release();
+      throw error;
+    });
+    claim.announce(embedded.endpoint);
+    return {
+      config: withDynamoDbEndpoint(config, embedded.endpoint),
+      // The database first, then the claim: nobody may start another on the folder while this one still runs.
+      stop: async () => {
+        try {
+          await embedded.stop();
+        } finally {
+          claim.release();
+        }
+      },
+    };
+  }
+}
+
+/** `config` pointed at a DynamoDB Local endpoint, which takes the fixed local credentials. */
+function withDynamoDbEndpoint(config: Config, endpoint: string): Config {
+  return Object.freeze({ ...config, dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }) });
+}

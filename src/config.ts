@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isOrigin, MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 
 /**
  * The ONLY module that reads `process.env`. Everything else receives a frozen {@link Config}.
@@ -89,8 +90,6 @@ const defaultIo: ConfigIo = {
   stdoutIsTty: process.stdout.isTTY === true,
   warn: (message) => process.stderr.write(`warning: ${message}\n`),
 };
-
-const MIN_SECRET_BYTES = 32;
 
 /**
  * Reads, validates and freezes the configuration. Throws {@link ConfigError} naming every bad variable.
@@ -183,8 +182,8 @@ function readJwtSecret(read: EnvReader, inLambda: boolean, dataDir: string, io: 
     read.problem('JWT_SECRET_ARN', 'is only read in Lambda; set JWT_SECRET locally, or leave both unset for a generated development secret');
   }
   if (value !== undefined) {
-    if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
-      read.problem('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`);
+    if (Buffer.byteLength(value, 'utf8') < MIN_HS256_SECRET_BYTES) {
+      read.problem('JWT_SECRET', `must be at least ${MIN_HS256_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`);
     }
     return { kind: 'value', value };
   }
@@ -202,7 +201,7 @@ function developmentSecret(dataDir: string, io: ConfigIo): string {
   const file = join(dataDir, 'dev-jwt-secret');
   try {
     const existing = readFileSync(file, 'utf8').trim();
-    if (Buffer.byteLength(existing) >= MIN_SECRET_BYTES) return existing;
+    if (Buffer.byteLength(existing) >= MIN_HS256_SECRET_BYTES) return existing;
   } catch {
     // Not there yet: generate below.
   }
@@ -328,15 +327,6 @@ class EnvReader {
   private missing<T>(name: string, placeholder: T): T {
     this.problem(name, 'is required');
     return placeholder;
-  }
-}
-
-function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
-  } catch {
-    return false;
   }
 }
 

@@ -8,9 +8,11 @@ export interface ApiDocsRoutesDependencies {
   readonly version: string;
 }
 
-// The page's own script: Swagger UI cannot be started from an inline script under the CSP below.
+// The page's own script: Swagger UI cannot be started from an inline script under the CSP below. Its online
+// validator (validator.swagger.io, the default for any page not on localhost) is switched off: no CDN, no
+// third-party calls.
 const INITIALIZER = `window.addEventListener('load', function () {
-  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: 'none' });
 });
 `;
 

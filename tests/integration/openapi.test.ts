@@ -128,6 +128,14 @@ describe('GET /docs', () => {
     expect(response).toMatchObject({ status: 200, headers: { 'content-type': expect.stringMatching(contentType), 'cache-control': 'public, max-age=86400' } });
   });
 
+  it('starts Swagger UI without its online validator, so the page never calls a third-party host', async () => {
+    // Act
+    const response = await request(app).get('/docs/assets/docs-initializer.js');
+
+    // Assert: Swagger UI's default validatorUrl is validator.swagger.io for any non-localhost page
+    expect(response.text).toContain("validatorUrl: 'none'");
+  });
+
   it.each(['index.html', 'package.json', '..%2F..%2Fpackage.json', '.env'])('returns 404 for %s, which is not on the asset list', async (file) => {
     // Act
     const response = await request(app).get(`/docs/assets/${file}`);

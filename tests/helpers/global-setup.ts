@@ -1,7 +1,7 @@
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/embedded-dynamodb';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { createTableIfMissing } from '../../src/data/create-table';
-import { TEST_TABLE_NAME } from './test-environment';
+import { TEST_TABLE_NAME } from './test-table';
 
 declare global {
   var embeddedDynamoDb: EmbeddedDynamoDb | undefined;

@@ -2,8 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
+import { TEST_TABLE_NAME } from './test-table';
 
-export const TEST_TABLE_NAME = 'lambdalith-test';
+export { TEST_TABLE_NAME };
+
 /** A fixed 48-byte test secret: long enough for the HS256 rule, obviously not a real one. */
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-test-secret!';
 

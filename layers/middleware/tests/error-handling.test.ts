@@ -133,7 +133,11 @@ describe('errorHandler with the routing helpers', () => {
 
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('3');
-    expect(response.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(response.body).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'The service is temporarily unavailable. Retry after the number of seconds in Retry-After.',
+    });
+    expect(response.text).not.toContain('busy');
   });
 
   it.each([undefined, 'production', 'development'])(

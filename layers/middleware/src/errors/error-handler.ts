@@ -137,7 +137,7 @@ export function sendProblem(req: Request, res: Response, error: HttpError): void
     type: 'about:blank',
     title: STATUS_CODES[error.status] ?? 'Error',
     status: error.status,
-    detail: error.expose ? error.message : 'An unexpected error occurred. Quote the request id when reporting it.',
+    detail: error.expose ? error.message : genericDetail(error.status),
     code: error.code,
     requestId: findRequestContext(req)?.requestId,
     ...(error.errors === undefined ? {} : { errors: error.errors }),
@@ -186,4 +186,12 @@ function fromStatusError(error: unknown): HttpError | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+// Server errors never show their own message (it may name hosts, tables or causes); the client gets one of
+// these instead. A 503 says what the client can do about it, everything else asks for the request id.
+function genericDetail(status: number): string {
+  return status === 503
+    ? 'The service is temporarily unavailable. Retry after the number of seconds in Retry-After.'
+    : 'An unexpected error occurred. Quote the request id when reporting it.';
 }

@@ -15,6 +15,7 @@
 //   --local-metafile   where to write the local build's esbuild metafile (none by default)
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { bundleMiddlewarePackage } from '../layers/middleware/scripts/build-package.mts';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -147,17 +148,7 @@ async function buildLayer(outDir: string): Promise<void> {
   cleanOutputDir(outDir);
   const nodeModules = join(outDir, 'nodejs/node_modules');
   const packageDir = join(nodeModules, layerPackage.name);
-  await build({
-    entryPoints: { index: join(layerSourceDir, 'src/index.ts') },
-    outdir: join(packageDir, 'dist'),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await bundleMiddlewarePackage(join(packageDir, 'dist'));
   const { name, version, license, dependencies, peerDependencies } = layerPackage;
   const manifest = { name, version, license, main: './dist/index.js', exports: { '.': './dist/index.js' }, dependencies, peerDependencies };
   writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -15,20 +15,29 @@ const packageDir = resolve(import.meta.dirname, '..');
 const distDir = join(packageDir, 'dist');
 const require = createRequire(import.meta.url);
 
-// A stale declaration of a deleted module must never ship.
-rmSync(distDir, { recursive: true, force: true });
+/**
+ * The package's JavaScript as one CommonJS file in `outDir`: our modules bundled, every dependency left to
+ * `require`. The Lambda layer build (scripts/build.mts) uses this too, so the npm package and the layer ship
+ * the same code.
+ */
+export async function bundleMiddlewarePackage(outDir: string): Promise<void> {
+  await build({
+    entryPoints: { index: join(packageDir, 'src/index.ts') },
+    outdir: outDir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
 
-await build({
-  entryPoints: { index: join(packageDir, 'src/index.ts') },
-  outdir: distDir,
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-
-const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (import.meta.main) {
+  // A stale declaration of a deleted module must never ship.
+  rmSync(distDir, { recursive: true, force: true });
+  await bundleMiddlewarePackage(distDir);
+  const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { stdio: 'inherit' });
+}

@@ -180,7 +180,7 @@ const externalInstalledPackages: Plugin = {
   },
 };
 
-const LOCAL_ENTRY_POINTS = { server: 'src/server.ts', 'create-admin': 'scripts/create-admin.ts' };
+const LOCAL_ENTRY_POINTS = { server: 'src/server.ts', 'create-admin': 'src/create-admin.ts' };
 
 async function buildLocal(outDir: string, metafilePath: string | undefined): Promise<void> {
   const entryPoints = Object.fromEntries(

@@ -1,6 +1,5 @@
 import express, { type Express } from 'express';
 import {
-  authenticate,
   corsPolicy,
   errorHandler,
   notFound,
@@ -9,18 +8,18 @@ import {
   requestLogger,
   requestMetrics,
   securityHeaders,
-  type AuthenticateOptions,
   type Logger,
   type Metrics,
   type RateLimitStore,
 } from '@lambdalith/middleware';
-import { toServiceUnavailable } from './data/dynamodb-errors';
-import type { ReadinessCheck } from './data/table-readiness';
+import type { ReadinessCheck } from './domain/readiness';
 import type { UserService } from './domain/user-service';
 import { apiDocsRoutes } from './routes/api-docs-routes';
 import { authRoutes } from './routes/auth-routes';
+import { authenticateCaller, type TokenVerification } from './routes/caller';
 import { healthRoutes } from './routes/health-routes';
-import { principalLoader, usersRoutes } from './routes/users-routes';
+import { problemMap } from './routes/problem-map';
+import { usersRoutes } from './routes/users-routes';
 
 /** Everything the app needs, built once per process by `dependencies.ts` (or by a test). */
 export interface AppDependencies {
@@ -32,13 +31,12 @@ export interface AppDependencies {
   /** Spread into `rateLimit({ ...deps.authRateLimit, keyPrefix })` on login and registration. */
   readonly authRateLimit: AuthRateLimit;
   readonly checkReadiness: ReadinessCheck;
+  /** Whether a store failure means "unavailable right now" (answered 503 with `Retry-After`). */
+  readonly isStoreUnavailable: (error: unknown) => boolean;
   readonly users: UserService;
   /** How `authenticate()` verifies the app's tokens. */
   readonly tokenVerification: TokenVerification;
 }
-
-/** How `authenticate()` verifies tokens: its options, less the principal loader the app adds. */
-export type TokenVerification = Omit<AuthenticateOptions, 'loadPrincipal'>;
 
 /** The shared rate-limit store and the auth routes' limit, from config. */
 export interface AuthRateLimit {
@@ -80,11 +78,12 @@ export function createApp(deps: AppDependencies): Express {
   );
   // Role and existence come from the store on every request: a deleted user's token stops working and a
   // demoted admin loses admin at once, not when the token expires.
-  const requireUser = authenticate({ ...deps.tokenVerification, loadPrincipal: principalLoader(deps.users) });
+  const requireUser = authenticateCaller(deps.users, deps.tokenVerification);
   app.use(usersRoutes({ users: deps.users, requireUser }));
   app.use(apiDocsRoutes(deps));
 
+  // Last: every error becomes a problem response; the problem map decides the domain errors' statuses.
   app.use(notFound());
-  app.use(errorHandler({ logger: deps.logger, mapError: toServiceUnavailable }));
+  app.use(errorHandler({ logger: deps.logger, mapError: problemMap({ isStoreUnavailable: deps.isStoreUnavailable }) }));
   return app;
 }

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { isOrigin, MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 
 /**
  * The ONLY module that reads `process.env`. Everything else receives a frozen {@link Config}.
- * Errors name the variable and what is wrong with it, never the value (it may be a secret).
+ * Errors name the variable and what is wrong with it, never the value (it may be a secret). It only reads:
+ * what a local host does with the result (a generated development secret, say) lives in `src/local/`.
  */
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -22,10 +21,14 @@ export interface DynamoDbConfig {
   readonly maxAttempts: number;
 }
 
-/** Where the HS256 signing secret comes from: a value, or (in Lambda) a Secrets Manager secret read at cold start. */
+/**
+ * Where the HS256 signing secret comes from: a value; (in Lambda) a Secrets Manager secret read at cold
+ * start; or (locally, neither set) a development secret the local host generates and keeps under `DATA_DIR`.
+ */
 export type JwtSecretSource =
   | { readonly kind: 'value'; readonly value: string }
-  | { readonly kind: 'secrets-manager'; readonly secretId: string };
+  | { readonly kind: 'secrets-manager'; readonly secretId: string }
+  | { readonly kind: 'development' };
 
 export interface AuthConfig {
   readonly jwtSecret: JwtSecretSource;
@@ -80,21 +83,17 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Hooks for what config does besides reading the environment; tests replace them. */
+/** What config reads besides the environment; tests replace it. */
 export interface ConfigIo {
+  /** Whether stdout is a terminal (logs are then human-readable by default). */
   readonly stdoutIsTty: boolean;
-  readonly warn: (message: string) => void;
 }
 
-const defaultIo: ConfigIo = {
-  stdoutIsTty: process.stdout.isTTY === true,
-  warn: (message) => process.stderr.write(`warning: ${message}\n`),
-};
+const defaultIo: ConfigIo = { stdoutIsTty: process.stdout.isTTY === true };
 
 /**
  * Reads, validates and freezes the configuration. Throws {@link ConfigError} naming every bad variable.
- * In Lambda, secrets never get defaults; locally, a missing `JWT_SECRET` gets a generated development
- * value persisted under `DATA_DIR`, with a one-line warning.
+ * In Lambda, secrets never get defaults; locally, a missing `JWT_SECRET` is `{ kind: 'development' }`.
  */
 export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Config {
   const read = new EnvReader(env);
@@ -104,7 +103,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
   const dataDir = resolve(read.string('DATA_DIR', { default: '.data' }));
   const endpoint = read.url('DYNAMODB_ENDPOINT', { optional: true });
   const sesEndpoint = read.url('SES_ENDPOINT', { optional: true });
-  const jwtSecret = readJwtSecret(read, inLambda, dataDir, io);
+  const jwtSecret = readJwtSecret(read, inLambda);
   const issuer = read.string('JWT_ISSUER', { default: 'lambdalith' });
   const audience = read.string('JWT_AUDIENCE', { default: 'lambdalith-api' });
   const jwksUrl = read.url('JWT_JWKS_URL', { optional: true, https: inLambda });
@@ -170,7 +169,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
   return deepFreeze(config);
 }
 
-function readJwtSecret(read: EnvReader, inLambda: boolean, dataDir: string, io: ConfigIo): JwtSecretSource {
+function readJwtSecret(read: EnvReader, inLambda: boolean): JwtSecretSource {
   const value = read.optionalString('JWT_SECRET');
   const secretId = read.optionalString('JWT_SECRET_ARN');
   // One source, so a plain-text JWT_SECRET can never silently override the deployed secret (and an ARN is
@@ -192,24 +191,8 @@ function readJwtSecret(read: EnvReader, inLambda: boolean, dataDir: string, io: 
     read.problem('JWT_SECRET_ARN', 'is required in Lambda (the ARN of the Secrets Manager secret holding the JWT signing key)');
     return { kind: 'value', value: '' };
   }
-  return { kind: 'value', value: developmentSecret(dataDir, io) };
-}
-
-// A generated secret keeps `npm start` working with no set-up, and persisting it keeps issued tokens valid
-// across restarts. It lives under DATA_DIR (git-ignored) and is never used in Lambda.
-function developmentSecret(dataDir: string, io: ConfigIo): string {
-  const file = join(dataDir, 'dev-jwt-secret');
-  try {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (Buffer.byteLength(existing) >= MIN_HS256_SECRET_BYTES) return existing;
-  } catch {
-    // Not there yet: generate below.
-  }
-  const secret = randomBytes(48).toString('base64url');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  io.warn(`JWT_SECRET is not set; using a generated development secret stored in ${file}`);
-  return secret;
+  // `npm start` works with no set-up: the local host generates a secret (src/local/development-secret.ts).
+  return { kind: 'development' };
 }
 
 // Cognito (and many OIDC providers) publish their keys at `<issuer>/.well-known/jwks.json`.

@@ -40,6 +40,8 @@ export interface ResolveJwtSecretOptions {
  */
 export async function resolveJwtSecret(source: JwtSecretSource, options: ResolveJwtSecretOptions): Promise<string> {
   if (source.kind === 'value') return source.value;
+  // Only local hosts generate one (src/local/development-secret.ts); config never yields it in Lambda.
+  if (source.kind === 'development') throw new JwtSecretError('No JWT signing secret is configured (JWT_SECRET or JWT_SECRET_ARN)');
 
   const { secretId } = source;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

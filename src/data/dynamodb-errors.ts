@@ -1,5 +1,3 @@
-import { ServiceUnavailableError, type HttpError } from '@lambdalith/middleware';
-
 // Errors that mean "DynamoDB is not answering right now", as opposed to "the request was wrong".
 // Throttling and 5xx are retried by the SDK already; reaching us means the bounded retries ran out.
 const UNAVAILABLE_ERROR_NAMES = new Set([
@@ -16,22 +14,17 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
 const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 /**
- * Maps an AWS SDK failure that means "DynamoDB is unavailable" to a 503 problem with `Retry-After`.
- * Anything else is left alone (and becomes a 500 if nothing else claims it).
+ * Whether an AWS SDK failure means "DynamoDB is unavailable right now" (timeouts, throttling after the SDK's
+ * own retries, 5xx, network errors), as opposed to "the request was wrong". The HTTP edge
+ * (`src/routes/problem-map.ts`) answers those with a 503 and `Retry-After`; anything else is left alone.
  */
-export function toServiceUnavailable(error: unknown): HttpError | undefined {
-  if (!(error instanceof Error)) return undefined;
+export function isDynamoDbUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (
+  return (
     UNAVAILABLE_ERROR_NAMES.has(error.name) ||
     (typeof code === 'string' && UNAVAILABLE_NETWORK_CODES.has(code)) ||
     (typeof status === 'number' && status >= 500)
-  ) {
-    return new ServiceUnavailableError('The database is temporarily unavailable; retry shortly', {
-      cause: error,
-      retryAfterSeconds: 2,
-    });
-  }
-  return undefined;
+  );
 }

@@ -8,19 +8,17 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ListPosition } from '../domain/pagination-cursor';
-import { isRole, type StoredUser } from '../domain/user';
-import { emailKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
 import {
   EmailTakenError,
   InvalidListPositionError,
   StaleVersionError,
   UserNotFoundError,
   WriteContentionError,
-  type UserChanges,
-  type UserPage,
-  type UserRepository,
-} from './user-repository';
+} from '../domain/errors';
+import type { ListPosition } from '../domain/pagination-cursor';
+import { isRole, type StoredUser } from '../domain/user';
+import type { UserChanges, UserPage, UserRepository } from '../domain/user-repository';
+import { emailKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 

@@ -1,10 +1,9 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ServiceUnavailableError } from '@lambdalith/middleware';
+import { StoreNotReadyError } from '../domain/errors';
+import type { ReadinessCheck } from '../domain/readiness';
 
-/** A readiness probe: resolves when the table answers and is ACTIVE, throws a 503 problem otherwise. */
-export type ReadinessCheck = () => Promise<void>;
-
+/** The readiness probe of the table: resolves when it answers and is ACTIVE, throws `StoreNotReadyError` otherwise. */
 export function tableReadiness(client: DynamoDBDocumentClient, tableName: string): ReadinessCheck {
   return async function checkTableIsActive() {
     let status: string | undefined;
@@ -12,10 +11,8 @@ export function tableReadiness(client: DynamoDBDocumentClient, tableName: string
       const result = await client.send(new DescribeTableCommand({ TableName: tableName }));
       status = result.Table?.TableStatus;
     } catch (error) {
-      throw new ServiceUnavailableError('The database is not reachable', { cause: error, retryAfterSeconds: 2 });
+      throw new StoreNotReadyError('unreachable', { cause: error });
     }
-    if (status !== 'ACTIVE') {
-      throw new ServiceUnavailableError('The database table is not ready', { retryAfterSeconds: 2 });
-    }
+    if (status !== 'ACTIVE') throw new StoreNotReadyError('not-ready');
   };
 }

@@ -1,19 +1,20 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
+import { DomainError } from './errors';
 
 /** A position in a listing, as the store hands it out (DynamoDB's `LastEvaluatedKey`): string attributes only. */
 export type ListPosition = Readonly<Record<string, string>>;
 
 /** What a cursor is bound to: it only works for the same listing and the same caller. */
 export interface CursorBinding {
-  /** The listing, e.g. `GET /users`. */
-  readonly route: string;
+  /** The listing, e.g. `users`. */
+  readonly listing: string;
   /** The user the cursor was issued to. */
   readonly callerId: string;
 }
 
-/** The cursor was tampered with, issued for another route or caller, expired, or is not a cursor at all. */
-export class InvalidCursorError extends Error {
+/** The cursor was tampered with, issued for another listing or caller, expired, or is not a cursor at all. */
+export class InvalidCursorError extends DomainError {
+  readonly code = 'INVALID_CURSOR';
   constructor(reason: string) {
     super(`invalid cursor: ${reason}`);
     this.name = 'InvalidCursorError';
@@ -28,6 +29,12 @@ export interface PaginationCursorOptions {
   readonly now?: () => number;
 }
 
+/**
+ * The least key material accepted: 256 bits, the strength of the AES-256 key derived from it. (The app passes
+ * its JWT signing secret, whose own minimum is the same.)
+ */
+export const MIN_CURSOR_SECRET_BYTES = 32;
+
 const FORMAT_VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -38,7 +45,7 @@ export const MAX_CURSOR_LENGTH = 2_048;
  * Opaque, authenticated pagination cursors.
  *
  * A cursor is the store's position encrypted with AES-256-GCM under a key derived from the app secret
- * (HKDF, so the signing key itself is never used for two purposes). The route and the caller are the
+ * (HKDF, so the signing key itself is never used for two purposes). The listing and the caller are the
  * GCM "additional data": a cursor presented by someone else, or to another listing, fails authentication
  * exactly like a tampered one. The expiry is inside the ciphertext. Encryption (not just a MAC) keeps
  * storage key names and values away from clients, so they cannot build cursors or depend on the format.
@@ -49,9 +56,8 @@ export class PaginationCursorCodec {
   private readonly now: () => number;
 
   constructor(options: PaginationCursorOptions) {
-    // The key material is the JWT signing secret, so it meets the signing secret's minimum.
-    if (Buffer.byteLength(options.secret) < MIN_HS256_SECRET_BYTES) {
-      throw new TypeError(`PaginationCursorCodec: secret must be at least ${MIN_HS256_SECRET_BYTES} bytes`);
+    if (Buffer.byteLength(options.secret) < MIN_CURSOR_SECRET_BYTES) {
+      throw new TypeError(`PaginationCursorCodec: secret must be at least ${MIN_CURSOR_SECRET_BYTES} bytes`);
     }
     if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
       throw new TypeError('PaginationCursorCodec: ttlSeconds must be a positive integer');
@@ -87,7 +93,7 @@ export class PaginationCursorCodec {
       decipher.setAuthTag(tag);
       plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
     } catch {
-      throw new InvalidCursorError('authentication failed (tampered, or issued for another route or caller)');
+      throw new InvalidCursorError('authentication failed (tampered, or issued for another listing or caller)');
     }
 
     let payload: unknown;
@@ -103,7 +109,7 @@ export class PaginationCursorCodec {
 }
 
 function additionalData(binding: CursorBinding): Buffer {
-  return Buffer.from(JSON.stringify([binding.route, binding.callerId]), 'utf8');
+  return Buffer.from(JSON.stringify([binding.listing, binding.callerId]), 'utf8');
 }
 
 function isPayload(value: unknown): value is { e: number; p: ListPosition } {

@@ -1,31 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  PreconditionRequiredError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  type FieldError,
-} from '@lambdalith/middleware';
-import {
   EmailTakenError,
-  InvalidListPositionError,
+  InvalidCredentialsError,
+  NotPermittedError,
   StaleVersionError,
+  UnconditionalChangeError,
   UserNotFoundError,
-  WriteContentionError,
-  type UserChanges,
-  type UserPage,
-  type UserRepository,
-} from '../data/user-repository';
+  ValidationError,
+  VersionRequiredError,
+  type FieldViolation,
+} from './errors';
 import { lockedUntil } from './login-backoff';
+import type { PaginationCursorCodec } from './pagination-cursor';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
-import { InvalidCursorError, type ListPosition, type PaginationCursorCodec } from './pagination-cursor';
 import { canonicalEmail, emailViolation, nameViolation, publicUser, type Actor, type Role, type StoredUser, type User } from './user';
+import type { UserChanges, UserRepository } from './user-repository';
 import { welcomeEmail, type EmailSender } from './welcome-email';
 import { WorkQueue } from './work-queue';
 
@@ -35,8 +26,9 @@ export interface AccessTokenIssuer {
 }
 
 /**
- * What `If-Match` said: absent, `*`, or the versions its entity tags name (empty when none of them is
- * one of ours, which then matches nothing).
+ * Which version of a user a change is based on (optimistic locking): none named, "any version", or the
+ * versions the caller may have seen (empty when it named none of ours, which then matches nothing). The
+ * routes read it from `If-Match`.
  */
 export type VersionPrecondition =
   | { readonly kind: 'absent' }
@@ -65,12 +57,17 @@ export interface UserServiceOptions {
   readonly registrationConcurrency?: number;
 }
 
-/** The route a user-listing cursor is bound to. */
-export const USER_LISTING_ROUTE = 'GET /users';
+/** The listing a user-listing cursor is bound to. */
+export const USER_LISTING = 'users';
+
+/** Page sizes of the user listing. */
+export const USER_PAGE_DEFAULT_SIZE = 20;
+export const USER_PAGE_MAX_SIZE = 100;
 
 /**
  * The users and auth rules: registration, login with back-off, visibility (self or admin), updates under
- * optimistic locking, deletion, listing. Throws the HttpError family; never touches HTTP itself.
+ * optimistic locking, deletion, listing. Throws the errors of `./errors.ts` (and the repository's); knows
+ * nothing of HTTP.
  */
 export class UserService {
   private readonly repository: UserRepository;
@@ -94,11 +91,11 @@ export class UserService {
     this.newId = options.newId ?? randomUUID;
     // One registration hashing per core: a hash is ~0.5 s of one core and 128 MiB, so more at once only
     // adds memory and latency. Waiting registrations check the email again when their turn comes, so a
-    // burst of duplicates costs a couple of hashes and a quick 409 each, not one hash per request.
+    // burst of duplicates costs a couple of hashes and a quick EmailTakenError each, not one hash per request.
     this.registrations = new WorkQueue(Math.max(1, options.registrationConcurrency ?? availableParallelism()));
   }
 
-  /** Creates a `user`, claims its email atomically (409 when taken) and sends a welcome email. */
+  /** Creates a `user`, claims its email atomically ({@link EmailTakenError}) and sends a welcome email. */
   async register(input: { readonly email: string; readonly password: string; readonly name: string }): Promise<User> {
     const user = await this.createUser(input, 'user');
     await this.sendWelcomeEmail(user);
@@ -106,8 +103,8 @@ export class UserService {
   }
 
   /**
-   * Checks the password and issues a token. Every refusal is the same 401, whatever its reason, after the
-   * same work: two consistent reads, one conditional write and one hash, whether the email is unknown, the
+   * Checks the password and issues a token. Every refusal is the same {@link InvalidCredentialsError},
+   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the email is unknown, the
    * password wrong or the account locked (only two attempts racing on one account differ: the loser reads
    * again).
    */
@@ -115,9 +112,9 @@ export class UserService {
     const user = await this.findByEmail(canonicalEmail(input.email));
     if (user === undefined) {
       await this.refuseLikeAPasswordCheck(input.password);
-      throw invalidCredentials();
+      throw new InvalidCredentialsError();
     }
-    if (!(await this.checkPassword(user, input.password))) throw invalidCredentials();
+    if (!(await this.checkPassword(user, input.password))) throw new InvalidCredentialsError();
     return this.tokens.issue(user.id);
   }
 
@@ -132,23 +129,15 @@ export class UserService {
   }
 
   /** Newest first. The cursor is opaque, and only valid for the caller it was issued to. */
+  /**
+   * Admins only. Throws `InvalidCursorError` or `InvalidListPositionError` for a cursor that is not a live
+   * one of this caller's.
+   */
   async listUsers(actor: Actor, page: { readonly limit: number; readonly cursor: string | undefined }): Promise<{ users: User[]; nextCursor: string | null }> {
-    if (actor.role !== 'admin') throw new ForbiddenError('Listing users requires the admin role');
-    const binding = { route: USER_LISTING_ROUTE, callerId: actor.userId };
-    let after: ListPosition | undefined;
-    try {
-      after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw invalidCursor(error);
-      throw error;
-    }
-    let result: UserPage;
-    try {
-      result = await this.repository.listNewestFirst(page.limit, after);
-    } catch (error) {
-      if (error instanceof InvalidListPositionError) throw invalidCursor(error);
-      throw error;
-    }
+    if (!isAdmin(actor)) throw new NotPermittedError('You do not have permission to do this');
+    const binding = { listing: USER_LISTING, callerId: actor.userId };
+    const after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
+    const result = await this.repository.listNewestFirst(page.limit, after);
     return {
       users: result.users.map(publicUser),
       nextCursor: result.next === undefined ? null : this.cursors.encode(result.next, binding),
@@ -160,20 +149,18 @@ export class UserService {
    * version the caller last saw (`If-Match`), and the user's current password to change email or password.
    */
   async updateUser(actor: Actor, id: string, precondition: VersionPrecondition, update: UserUpdate): Promise<User> {
-    if (actor.userId !== id && actor.role !== 'admin') throw userNotFound();
-    if (update.role !== undefined && actor.role !== 'admin') throw new ForbiddenError('Only an admin may change a role');
+    if (actor.userId !== id && !isAdmin(actor)) throw new UserNotFoundError();
+    if (update.role !== undefined && !isAdmin(actor)) throw new NotPermittedError('Only an admin may change a role');
     if (update.name === undefined && update.email === undefined && update.password === undefined && update.role === undefined) {
-      throw validationFailed([{ field: 'body', message: 'must change at least one of name, email, password, role' }]);
+      throw new ValidationError([{ field: 'body', message: 'must change at least one of name, email, password, role' }]);
     }
     assertValid({ name: update.name, email: update.email, password: update.password });
-    if (precondition.kind === 'absent') throw new PreconditionRequiredError();
-    if (precondition.kind === 'any') {
-      throw new PreconditionRequiredError('If-Match must carry the ETag of the version being changed; "*" is not accepted');
-    }
+    if (precondition.kind === 'absent') throw new VersionRequiredError();
+    if (precondition.kind === 'any') throw new UnconditionalChangeError();
 
     const current = await this.repository.findById(id);
-    if (current === undefined) throw userNotFound();
-    if (!precondition.versions.includes(current.version)) throw new PreconditionFailedError();
+    if (current === undefined) throw new UserNotFoundError();
+    if (!precondition.versions.includes(current.version)) throw new StaleVersionError();
 
     const changes: { -readonly [K in keyof UserChanges]: UserChanges[K] } = {};
     if (update.name !== undefined && update.name.trim() !== current.name) changes.name = update.name.trim();
@@ -181,31 +168,27 @@ export class UserService {
     const newEmail = update.email === undefined ? undefined : canonicalEmail(update.email);
     if (newEmail !== undefined && newEmail !== current.email) {
       // Cheap check first: no point hashing for an email that is taken anyway. The transaction decides.
-      if (await this.repository.isEmailTaken(newEmail)) throw emailTaken();
+      if (await this.repository.isEmailTaken(newEmail)) throw new EmailTakenError();
       changes.email = newEmail;
     }
     if (changes.email !== undefined || update.password !== undefined) {
       // Re-authentication: a stolen token alone must not be enough to take the account over.
       if (update.currentPassword === undefined) {
-        throw validationFailed([{ field: 'currentPassword', message: 'is required to change email or password' }]);
+        throw new ValidationError([{ field: 'currentPassword', message: 'is required to change email or password' }]);
       }
       if (!(await this.checkPassword(current, update.currentPassword))) {
-        throw validationFailed([{ field: 'currentPassword', message: 'is incorrect' }]);
+        throw new ValidationError([{ field: 'currentPassword', message: 'is incorrect' }]);
       }
     }
     if (update.password !== undefined) changes.passwordHash = await this.hasher.hash(update.password);
     if (Object.keys(changes).length === 0) return publicUser(current);
 
-    try {
-      return publicUser(await this.repository.update(current, changes, new Date(this.now()).toISOString()));
-    } catch (error) {
-      throw fromRepositoryError(error);
-    }
+    return publicUser(await this.repository.update(current, changes, new Date(this.now()).toISOString()));
   }
 
   async deleteUser(actor: Actor, id: string): Promise<void> {
-    if (actor.userId !== id && actor.role !== 'admin') throw userNotFound();
-    if (!(await this.repository.delete(id))) throw userNotFound();
+    if (actor.userId !== id && !isAdmin(actor)) throw new UserNotFoundError();
+    if (!(await this.repository.delete(id))) throw new UserNotFoundError();
   }
 
   /**
@@ -221,15 +204,11 @@ export class UserService {
     const existing = await this.findByEmail(canonicalEmail(input.email));
     if (existing !== undefined) {
       if (existing.role === 'admin') return { outcome: 'unchanged', user: publicUser(existing) };
-      try {
-        const promoted = await this.repository.update(existing, { role: 'admin' }, new Date(this.now()).toISOString());
-        return { outcome: 'promoted', user: publicUser(promoted) };
-      } catch (error) {
-        throw fromRepositoryError(error);
-      }
+      const promoted = await this.repository.update(existing, { role: 'admin' }, new Date(this.now()).toISOString());
+      return { outcome: 'promoted', user: publicUser(promoted) };
     }
     if (input.password === undefined) {
-      throw validationFailed([{ field: 'password', message: 'is required to create a new admin' }]);
+      throw new ValidationError([{ field: 'password', message: 'is required to create a new admin' }]);
     }
     const user = await this.createUser({ email: input.email, password: input.password, name: input.name ?? 'Administrator' }, 'admin');
     return { outcome: 'created', user: publicUser(user) };
@@ -240,9 +219,9 @@ export class UserService {
     const email = canonicalEmail(input.email);
     // Cheap check first: a hash costs ~128 MiB and hundreds of milliseconds. Then again when it is this
     // registration's turn (the ones ahead of it may have claimed the email); the transaction decides.
-    if (await this.repository.isEmailTaken(email)) throw emailTaken();
+    if (await this.repository.isEmailTaken(email)) throw new EmailTakenError();
     return this.registrations.run(async () => {
-      if (await this.repository.isEmailTaken(email)) throw emailTaken();
+      if (await this.repository.isEmailTaken(email)) throw new EmailTakenError();
       const passwordHash = await this.hasher.hash(input.password);
       const now = new Date(this.now()).toISOString();
       const created: StoredUser = {
@@ -257,11 +236,7 @@ export class UserService {
         failedLoginCount: 0,
         lastFailedLoginAt: undefined,
       };
-      try {
-        await this.repository.create(created);
-      } catch (error) {
-        throw fromRepositoryError(error);
-      }
+      await this.repository.create(created);
       return created;
     });
   }
@@ -318,9 +293,9 @@ export class UserService {
 
   private async findVisible(actor: Actor, id: string): Promise<StoredUser> {
     // Someone else's id is "not found" whether or not it exists: no existence oracle.
-    if (actor.userId !== id && actor.role !== 'admin') throw userNotFound();
+    if (actor.userId !== id && !isAdmin(actor)) throw new UserNotFoundError();
     const user = await this.repository.findById(id);
-    if (user === undefined) throw userNotFound();
+    if (user === undefined) throw new UserNotFoundError();
     return user;
   }
 
@@ -333,52 +308,19 @@ export class UserService {
   }
 }
 
+/** The admin rule, in one place: an admin may see, change, list and delete every user, and grant roles. */
+function isAdmin(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
 /** Validates what the routes validated already, so the rules hold for every caller (create-admin too). */
 function assertValid(input: { email?: string | undefined; password?: string | undefined; name?: string | undefined }): void {
-  const errors: FieldError[] = [];
+  const violations: FieldViolation[] = [];
   const check = (field: string, violation: string | undefined): void => {
-    if (violation !== undefined) errors.push({ field, message: violation });
+    if (violation !== undefined) violations.push({ field, message: violation });
   };
   if (input.email !== undefined) check('email', emailViolation(input.email));
   if (input.password !== undefined) check('password', passwordPolicyViolation(input.password));
   if (input.name !== undefined) check('name', nameViolation(input.name));
-  if (errors.length > 0) throw validationFailed(errors);
-}
-
-function validationFailed(errors: FieldError[]): BadRequestError {
-  return new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors });
-}
-
-// One message for an unknown email, a wrong password and a locked account: the response must not tell
-// an attacker which emails exist or which accounts are being throttled.
-function invalidCredentials(): UnauthorizedError {
-  return new UnauthorizedError('Invalid email or password', { code: 'INVALID_CREDENTIALS' });
-}
-
-function userNotFound(): NotFoundError {
-  return new NotFoundError('User not found', { code: 'USER_NOT_FOUND' });
-}
-
-function emailTaken(): ConflictError {
-  return new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' });
-}
-
-function invalidCursor(cause: unknown): BadRequestError {
-  return new BadRequestError('The cursor is invalid or has expired; start again from the first page', {
-    code: 'INVALID_CURSOR',
-    cause,
-  });
-}
-
-function fromRepositoryError(error: unknown): unknown {
-  if (error instanceof EmailTakenError) return emailTaken();
-  if (error instanceof StaleVersionError) return new PreconditionFailedError(undefined, { cause: error });
-  if (error instanceof UserNotFoundError) return userNotFound();
-  if (error instanceof WriteContentionError) {
-    return new ServiceUnavailableError('Too many concurrent changes to the same data; retry shortly', {
-      cause: error,
-      retryAfterSeconds: 1,
-    });
-  }
-  return error;
+  if (violations.length > 0) throw new ValidationError(violations);
 }

@@ -1,7 +1,7 @@
 import { MAX_CURSOR_LENGTH } from '../domain/pagination-cursor';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password-policy';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ROLES } from '../domain/user';
-import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from '../routes/user-validators';
+import { USER_PAGE_DEFAULT_SIZE, USER_PAGE_MAX_SIZE } from '../domain/user-service';
 
 /**
  * The OpenAPI 3.1 description of the API, served at `GET /openapi.json`. Hand-written rather than
@@ -105,7 +105,7 @@ const paths: Record<string, Record<string, Operation>> = {
       operationId: 'listUsers',
       security: bearer,
       parameters: [
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, default: LIST_DEFAULT_LIMIT } },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: USER_PAGE_MAX_SIZE, default: USER_PAGE_DEFAULT_SIZE } },
         {
           name: 'cursor',
           in: 'query',

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { methodNotAllowed } from '@lambdalith/middleware';
-import type { ReadinessCheck } from '../data/table-readiness';
+import type { ReadinessCheck } from '../domain/readiness';
 
 export interface HealthRoutesDependencies {
   readonly version: string;

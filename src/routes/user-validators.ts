@@ -2,6 +2,7 @@ import { body, param, query, type ValidationChain } from '@lambdalith/middleware
 import { MAX_CURSOR_LENGTH } from '../domain/pagination-cursor';
 import { passwordPolicyViolation } from '../domain/password-policy';
 import { EMAIL_MAX_LENGTH, emailViolation, nameViolation, ROLES } from '../domain/user';
+import { USER_PAGE_MAX_SIZE } from '../domain/user-service';
 
 /**
  * express-validator chains for the users and auth routes. The rules themselves live in the domain (so
@@ -54,10 +55,7 @@ export const updateUserRules: ValidationChain[] = [
   body('role').optional().isIn(ROLES).withMessage(`must be one of ${ROLES.join(', ')}`),
 ];
 
-export const LIST_DEFAULT_LIMIT = 20;
-export const LIST_MAX_LIMIT = 100;
-
 export const listUsersRules: ValidationChain[] = [
-  query('limit').optional().isInt({ min: 1, max: LIST_MAX_LIMIT }).withMessage(`must be an integer from 1 to ${LIST_MAX_LIMIT}`).toInt(),
+  query('limit').optional().isInt({ min: 1, max: USER_PAGE_MAX_SIZE }).withMessage(`must be an integer from 1 to ${USER_PAGE_MAX_SIZE}`).toInt(),
   query('cursor').optional().isString().withMessage(MUST_BE_A_STRING).bail().isLength({ min: 1, max: MAX_CURSOR_LENGTH }).withMessage('is not a cursor'),
 ];

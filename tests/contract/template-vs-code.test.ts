@@ -32,7 +32,7 @@ const EMAIL_FROM = 'no-reply@example.com';
 const stack: StackContext = { ...TEST_STACK, parameters: { EmailFrom: EMAIL_FROM } };
 const [[functionId] = ['']] = resourcesOfType(template, 'AWS::Serverless::Function');
 const functionProperties = withGlobals(template, functionId);
-const silentIo = { stdoutIsTty: false, warn: () => undefined };
+const silentIo = { stdoutIsTty: false };
 
 let dir: string;
 let artifacts: BuiltArtifacts;

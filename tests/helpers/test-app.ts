@@ -18,7 +18,7 @@ export function createTestApp(overrides: Record<string, string> = {}): { app: Ex
  * SES sender (give `SES_ENDPOINT` a stand-in: there is no internet here).
  */
 export function createLambdaHostedTestApp(overrides: Record<string, string> = {}): { app: Express; deps: Dependencies } {
-  const config = loadConfig(lambdaTestEnv(overrides), { stdoutIsTty: false, warn: () => undefined });
+  const config = loadConfig(lambdaTestEnv(overrides), { stdoutIsTty: false });
   const deps = buildDependencies(config, { jwtSecret: TEST_JWT_SECRET }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) });
   return { app: createApp(deps), deps };
 }

@@ -44,5 +44,5 @@ export function lambdaTestEnv(overrides: Record<string, string> = {}): Record<st
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig(localTestEnv(overrides), { stdoutIsTty: false, warn: () => undefined });
+  return loadConfig(localTestEnv(overrides), { stdoutIsTty: false });
 }

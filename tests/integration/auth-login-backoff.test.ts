@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTokenIssuer, isHttpError } from '@lambdalith/middleware';
+import { createTokenIssuer } from '@lambdalith/middleware';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { FREE_FAILURES, MAX_DELAY_MS } from '../../src/domain/login-backoff';
 import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
@@ -10,6 +10,10 @@ import { UserService } from '../../src/domain/user-service';
 import { OutboxEmailSender } from '../../src/email/outbox-email-sender';
 import { TEST_JWT_SECRET, TEST_TABLE_NAME } from '../helpers/test-environment';
 import { createUsersTestApp, SEED_PASSWORD, seedUser, storedUser } from '../helpers/user-fixtures';
+import { problemMap } from '../../src/routes/problem-map';
+
+/** The status a client would get for the service's error, decided where the app decides it. */
+const problemFor = problemMap({ isStoreUnavailable: () => false });
 
 // The service on the real table and the real hasher, with a clock the test moves (no sleeping).
 function serviceWithClock(clock: { now: number }): UserService {
@@ -30,7 +34,8 @@ async function loginOutcome(service: UserService, email: string, password: strin
     await service.login({ email, password });
     return 200;
   } catch (error) {
-    if (isHttpError(error)) return error.status;
+    const problem = problemFor(error);
+    if (problem !== undefined) return problem.status;
     throw error;
   }
 }

@@ -1,8 +1,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isHttpError } from '@lambdalith/middleware';
 import { FREE_FAILURES } from '../../src/domain/login-backoff';
 import type { UserService } from '../../src/domain/user-service';
 import { createUsersTestApp, seedUser, storedUser, uniqueEmail } from '../helpers/user-fixtures';
+import { problemMap } from '../../src/routes/problem-map';
+
+/** The status a client would get for the service's error, decided where the app decides it. */
+const problemFor = problemMap({ isStoreUnavailable: () => false });
 
 /** A DynamoDB call as a timing observer would tell it apart: the operation, the kind of item, how it is read or written. */
 interface DynamoDbCall {
@@ -37,7 +40,7 @@ async function dynamoDbCallsOf(act: (users: UserService) => Promise<unknown>): P
 async function refusedLogin(users: UserService, email: string, password: string): Promise<void> {
   const outcome = await users.login({ email, password }).then(
     () => 200,
-    (error: unknown) => (isHttpError(error) ? error.status : error),
+    (error: unknown) => problemFor(error)?.status ?? error,
   );
   expect(outcome).toBe(401);
 }

@@ -2,7 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import request from 'supertest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestApp } from '../helpers/test-app';
-import { toServiceUnavailable } from '../../src/data/dynamodb-errors';
+import { isDynamoDbUnavailable } from '../../src/data/dynamodb-errors';
+import { problemMap } from '../../src/routes/problem-map';
 import packageJson from '../../package.json';
 
 /** A TCP server that accepts connections and never answers: a hung DynamoDB. */
@@ -93,7 +94,9 @@ describe('GET /health/ready', () => {
   });
 });
 
-describe('toServiceUnavailable', () => {
+describe('the problem map with isDynamoDbUnavailable', () => {
+  const problemFor = problemMap({ isStoreUnavailable: isDynamoDbUnavailable });
+
   it('turns the SDK error of a hung DynamoDB into a 503 with Retry-After', async () => {
     const hung = await startHungServer();
     const { deps } = createTestApp({ DYNAMODB_ENDPOINT: hung.endpoint });
@@ -101,7 +104,7 @@ describe('toServiceUnavailable', () => {
     try {
       const failure = await deps.documentClient.send(new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } })).catch((error: unknown) => error);
 
-      expect(toServiceUnavailable(failure)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '2' } });
+      expect(problemFor(failure)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '2' } });
     } finally {
       await hung.close();
       deps.documentClient.destroy();
@@ -114,6 +117,6 @@ describe('toServiceUnavailable', () => {
     const failure = await deps.documentClient.send(new GetCommand({ TableName: 'lambdalith-test', Key: { wrong: 'key' } })).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(Error);
-    expect(toServiceUnavailable(failure)).toBeUndefined();
+    expect(problemFor(failure)).toBeUndefined();
   });
 });

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { answersAsDynamoDbLocal } from '../../src/local/embedded-dynamodb';
-import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/running-dynamodb';
-import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/use-embedded-dynamodb';
+import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process';
+import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/data-dir-claim';
+import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/local-database';
 import { localTestEnv, testDynamoDbEndpoint } from '../helpers/test-environment';
 
 // These never start a JVM: the "other process" is this one (alive by definition), holding a claim or
@@ -15,7 +15,7 @@ const GONE_PID = 2 ** 22 + 1;
 
 function embeddedConfig(dataDir: string): Config {
   const { DYNAMODB_ENDPOINT: _endpoint, ...env } = localTestEnv({ DATA_DIR: dataDir });
-  return loadConfig(env, { stdoutIsTty: false, warn: () => undefined });
+  return loadConfig(env, { stdoutIsTty: false });
 }
 
 function freshDataDir(): string {
@@ -28,7 +28,7 @@ describe('useEmbeddedDynamoDbIfNeeded', () => {
   it('uses DYNAMODB_ENDPOINT as it is, claiming nothing', async () => {
     // Arrange
     const dataDir = freshDataDir();
-    const config = loadConfig(localTestEnv({ DATA_DIR: dataDir }), { stdoutIsTty: false, warn: () => undefined });
+    const config = loadConfig(localTestEnv({ DATA_DIR: dataDir }), { stdoutIsTty: false });
 
     // Act
     const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', ...quiet });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
-import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/running-dynamodb';
-import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/use-embedded-dynamodb';
-import { runCreateAdmin } from '../../scripts/create-admin';
+import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/data-dir-claim';
+import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/local-database';
+import { runCreateAdmin } from '../../src/create-admin';
 import { localTestEnv, testDynamoDbEndpoint } from '../helpers/test-environment';
 import { bearer, createUsersTestApp, SEED_PASSWORD, seedUser, storedUser, uniqueEmail } from '../helpers/user-fixtures';
 
@@ -172,7 +172,7 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
       stdout: () => {
         announced = JSON.parse(readFileSync(runningDynamoDbFile(dataDir), 'utf8'));
         // What `npm start` does first on this DATA_DIR.
-        serverStart = useEmbeddedDynamoDbIfNeeded(loadConfig(env, { stdoutIsTty: false, warn: () => undefined }), {
+        serverStart = useEmbeddedDynamoDbIfNeeded(loadConfig(env, { stdoutIsTty: false }), {
           whenInUse: 'refuse',
           report: () => undefined,
         }).then(

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
-import { USER_LISTING_ROUTE } from '../../src/domain/user-service';
+import { USER_LISTING } from '../../src/domain/user-service';
 import { TEST_JWT_SECRET } from '../helpers/test-environment';
 import { bearer, createUsersTestApp, seedUser } from '../helpers/user-fixtures';
 
@@ -152,7 +152,7 @@ describe('GET /users', () => {
       const twoHoursAgo = Date.now() - 2 * 3_600_000;
       const codec = new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600, now: () => twoHoursAgo });
       const position = { PK: `USER#${admin.id}`, SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: `${admin.createdAt}#${admin.id}` };
-      const expired = codec.encode(position, { route: USER_LISTING_ROUTE, callerId: admin.id });
+      const expired = codec.encode(position, { listing: USER_LISTING, callerId: admin.id });
 
       // Act
       const response = await request(app).get('/users').query({ cursor: expired }).set(await bearer(admin.id));
@@ -165,7 +165,7 @@ describe('GET /users', () => {
       // Arrange: what a leaked key could forge; the repository still refuses it
       const admin = await seedUser({ role: 'admin' });
       const codec = new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600 });
-      const forged = codec.encode({ PK: 'RATE#login:127.0.0.1', SK: 'WINDOW#0' }, { route: USER_LISTING_ROUTE, callerId: admin.id });
+      const forged = codec.encode({ PK: 'RATE#login:127.0.0.1', SK: 'WINDOW#0' }, { listing: USER_LISTING, callerId: admin.id });
 
       // Act
       const response = await request(app).get('/users').query({ cursor: forged }).set(await bearer(admin.id));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { emailKey, userKey } from '../../src/data/user-keys';
-import { EmailTakenError, InvalidListPositionError, StaleVersionError, UserNotFoundError } from '../../src/data/user-repository';
+import { EmailTakenError, InvalidListPositionError, StaleVersionError, UserNotFoundError } from '../../src/domain/errors';
 import type { StoredUser } from '../../src/domain/user';
 import { testConfig } from '../helpers/test-environment';
 

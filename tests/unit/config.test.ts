@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type ConfigIo } from '../../src/config';
 
 const SECRET = 'a-48-byte-secret-for-tests-only-0123456789abcdef';
 
-function quietIo(overrides: Partial<ConfigIo> = {}): ConfigIo & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { stdoutIsTty: false, warn: (message) => warnings.push(message), warnings, ...overrides };
+function quietIo(overrides: Partial<ConfigIo> = {}): ConfigIo {
+  return { stdoutIsTty: false, ...overrides };
 }
 
 function freshDataDir(): string {
@@ -47,21 +46,13 @@ describe('loadConfig locally', () => {
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'not an address' }, quietIo())).toThrow(/EMAIL_FROM has an invalid format/);
   });
 
-  it('generates a development JWT secret once, persists it under DATA_DIR and warns in one line', () => {
-    const dataDir = freshDataDir();
-    const firstIo = quietIo();
-    const secondIo = quietIo();
+  it('leaves an unset JWT_SECRET to the local host as a development secret, writing nothing', () => {
+    const dataDir = join(freshDataDir(), 'not-created');
 
-    const first = loadConfig({ DATA_DIR: dataDir }, firstIo);
-    const second = loadConfig({ DATA_DIR: dataDir }, secondIo);
+    const config = loadConfig({ DATA_DIR: dataDir }, quietIo());
 
-    expect(first.auth.jwtSecret).toEqual({ kind: 'value', value: expect.any(String) });
-    expect(second.auth.jwtSecret).toEqual(first.auth.jwtSecret);
-    expect(Buffer.byteLength(first.auth.jwtSecret.kind === 'value' ? first.auth.jwtSecret.value : '')).toBeGreaterThanOrEqual(32);
-    expect(readFileSync(join(dataDir, 'dev-jwt-secret'), 'utf8').trim()).toBe(first.auth.jwtSecret.kind === 'value' ? first.auth.jwtSecret.value : '');
-    expect(firstIo.warnings).toEqual([expect.stringMatching(/^JWT_SECRET is not set; using a generated development secret/)]);
-    expect(firstIo.warnings[0]).not.toContain('\n');
-    expect(secondIo.warnings).toEqual([]);
+    expect(config.auth.jwtSecret).toEqual({ kind: 'development' });
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('prints logs human-readably on a terminal and as JSON when piped, unless LOG_FORMAT says otherwise', () => {
@@ -157,12 +148,12 @@ describe('loadConfig in Lambda', () => {
     expect(() => loadConfig(env, quietIo())).toThrow(new RegExp(`${name} is required`));
   });
 
-  it('never generates a development secret, even with DATA_DIR writable', () => {
-    const io = quietIo();
+  it('never falls back to a development secret, even with DATA_DIR writable', () => {
+    const dataDir = freshDataDir();
     const { JWT_SECRET_ARN: _arn, ...env } = lambdaEnv;
 
-    expect(() => loadConfig({ ...env, DATA_DIR: freshDataDir() }, io)).toThrow(/JWT_SECRET_ARN is required in Lambda/);
-    expect(io.warnings).toEqual([]);
+    expect(() => loadConfig({ ...env, DATA_DIR: dataDir }, quietIo())).toThrow(/JWT_SECRET_ARN is required in Lambda/);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 
   it('refuses a plain-text JWT_SECRET next to JWT_SECRET_ARN, so it can never override the deployed secret', () => {

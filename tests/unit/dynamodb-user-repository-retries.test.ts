@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbUserRepository, type RetryTiming } from '../../src/data/dynamodb-user-repository';
 import { userKey } from '../../src/data/user-keys';
-import { EmailTakenError, WriteContentionError } from '../../src/data/user-repository';
+import { EmailTakenError, WriteContentionError } from '../../src/domain/errors';
 import type { StoredUser } from '../../src/domain/user';
 
 type TransactionOutcome = 'conflict' | 'condition-failed' | 'ok';

@@ -3,7 +3,7 @@ import { InvalidCursorError, PaginationCursorCodec } from '../../src/domain/pagi
 
 const SECRET = 'unit-test-secret-unit-test-secret-unit-test-secret';
 const position = { PK: 'USER#123', SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: '2025-01-01T00:00:00.000Z#123' };
-const binding = { route: 'GET /users', callerId: 'admin-1' };
+const binding = { listing: 'users', callerId: 'admin-1' };
 
 function codecAt(nowMs: number, secret = SECRET): PaginationCursorCodec {
   return new PaginationCursorCodec({ secret, ttlSeconds: 600, now: () => nowMs });
@@ -42,7 +42,7 @@ describe('PaginationCursorCodec', () => {
   it('rejects a cursor presented to another route', () => {
     const codec = codecAt(now);
     const cursor = codec.encode(position, binding);
-    expect(() => codec.decode(cursor, { ...binding, route: 'GET /orders' })).toThrow(InvalidCursorError);
+    expect(() => codec.decode(cursor, { ...binding, listing: 'orders' })).toThrow(InvalidCursorError);
   });
 
   it('rejects a cursor made with another secret', () => {

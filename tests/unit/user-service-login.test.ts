@@ -1,5 +1,5 @@
-import { UnauthorizedError } from '@lambdalith/middleware';
-import type { UserChanges, UserPage, UserRepository } from '../../src/data/user-repository';
+import { InvalidCredentialsError } from '../../src/domain/errors';
+import type { UserChanges, UserPage, UserRepository } from '../../src/domain/user-repository';
 import { FREE_FAILURES } from '../../src/domain/login-backoff';
 import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 import { PasswordHasher } from '../../src/domain/password-hasher';
@@ -135,8 +135,8 @@ describe('UserService.login refusals', () => {
     const refusedForEmail = await refusal(unknownEmail.service, 'nobody@example.com', 'a wrong password');
 
     // Assert
-    expect(refusedForPassword).toBeInstanceOf(UnauthorizedError);
-    expect(refusedForEmail).toBeInstanceOf(UnauthorizedError);
+    expect(refusedForPassword).toBeInstanceOf(InvalidCredentialsError);
+    expect(refusedForEmail).toBeInstanceOf(InvalidCredentialsError);
     expect(wrongPassword.calls).toEqual(['findUserIdByEmail', 'findById', 'claimPasswordAttempt', 'verify']);
     expect(unknownEmail.calls).toEqual(wrongPassword.calls);
   });
@@ -152,7 +152,7 @@ describe('UserService.login refusals', () => {
     await refusal(wrongPassword.service, user.email, 'a wrong password');
 
     // Assert
-    expect(refusedWhileLocked).toBeInstanceOf(UnauthorizedError);
+    expect(refusedWhileLocked).toBeInstanceOf(InvalidCredentialsError);
     expect(locked.calls).toEqual(wrongPassword.calls);
     expect(locked.repository.stored(user.id)).toMatchObject({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
   });

@@ -1,7 +1,7 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answersAsDynamoDbLocal } from './embedded-dynamodb';
+import { answersAsDynamoDbLocal } from './dynamodb-local-process';
 
 /**
  * Two DynamoDB Local processes on one database folder would corrupt it. So whoever starts the embedded

@@ -12,13 +12,13 @@
 //     (https://dynamodb.<region>.amazonaws.com) with AWS credentials in the environment.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isHttpError } from '@lambdalith/middleware';
-import { ConfigError, loadConfig, type Config } from '../src/config';
-import { createTableIfMissing } from '../src/data/create-table';
-import { buildDependencies } from '../src/dependencies';
-import { outboxEmailSender } from '../src/email/outbox-email-sender';
-import { JavaNotFoundError } from '../src/local/embedded-dynamodb';
-import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from '../src/local/use-embedded-dynamodb';
+import { ConfigError, loadConfig, type Config } from './config';
+import { buildDependencies } from './dependencies';
+import { DomainError, ValidationError } from './domain/errors';
+import type { UserService } from './domain/user-service';
+import { outboxEmailSender } from './email/outbox-email-sender';
+import { JavaNotFoundError } from './local/dynamodb-local-process';
+import { DataDirInUseError, openLocalDatabase, withPatientTimeouts, type LocalDatabase } from './local/local-database';
 
 /** What the command talks to besides the database; tests pass their own. */
 export interface CreateAdminIo {
@@ -69,7 +69,7 @@ export async function runCreateAdmin(
 
   let config: Config;
   try {
-    config = loadConfig(env, { stdoutIsTty: false, warn: (message) => io.stderr(`warning: ${message}\n`) });
+    config = loadConfig(env, { stdoutIsTty: false });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`${error.message}\n`);
@@ -78,40 +78,16 @@ export async function runCreateAdmin(
     throw error;
   }
 
-  let database: LocalDynamoDb | undefined;
+  let database: LocalDatabase | undefined;
   try {
-    // A local database may not have the table yet; in AWS the table belongs to the stack.
-    const ownsLocalTable = config.dynamodb.endpoint === undefined || config.dynamodb.useLocalCredentials;
     // The running server's DynamoDB Local if there is one; else one of our own, announced under DATA_DIR
     // while it runs, so an `npm start` meanwhile refuses instead of opening the same folder a second time.
-    database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'use', report: (line) => io.stderr(`${line}\n`) });
-    config = database.config;
-
-    // The server's tight DynamoDB timeouts protect request latency; a one-off command would rather wait for
-    // a freshly started (cold) DynamoDB Local than fail.
-    config = {
-      ...config,
-      dynamodb: {
-        ...config.dynamodb,
-        requestTimeoutMs: Math.max(config.dynamodb.requestTimeoutMs, 10_000),
-        connectTimeoutMs: Math.max(config.dynamodb.connectTimeoutMs, 3_000),
-        maxAttempts: Math.max(config.dynamodb.maxAttempts, 3),
-      },
-    };
-    // Nothing here signs tokens or cursors, so a throwaway key will do where no secret value is at hand.
-    const jwtSecret = config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
-    // It sends no email; were it to, a command run on a laptop writes to the local outbox.
-    const deps = buildDependencies({ ...config, log: { ...config.log, level: 'SILENT' } }, { jwtSecret }, { emailSender: outboxEmailSender(config) });
-    try {
-      if (ownsLocalTable) await createTableIfMissing(deps.documentClient, config.dynamodb.tableName);
-      const { outcome, user } = await deps.users.createOrPromoteAdmin({ email: options.email, password, name: options.name });
-      const what = { created: 'Created admin', promoted: 'Promoted to admin:', unchanged: 'Already an admin:' }[outcome];
-      io.stdout(`${what} ${user.email} (id ${user.id}) in table ${config.dynamodb.tableName}\n`);
-      if (outcome === 'promoted' && password !== undefined) io.stdout('The existing password was kept; --password was not used.\n');
-      return 0;
-    } finally {
-      deps.documentClient.destroy();
-    }
+    database = await openLocalDatabase(config, { whenInUse: 'use', report: (line) => io.stderr(`${line}\n`) });
+    const { outcome, user } = await createOrPromote(database.config, { email: options.email, password, name: options.name });
+    const what = { created: 'Created admin', promoted: 'Promoted to admin:', unchanged: 'Already an admin:' }[outcome];
+    io.stdout(`${what} ${user.email} (id ${user.id}) in table ${database.config.dynamodb.tableName}\n`);
+    if (outcome === 'promoted' && password !== undefined) io.stdout('The existing password was kept; --password was not used.\n');
+    return 0;
   } catch (error) {
     io.stderr(`create-admin failed: ${describe(error)}\n`);
     return 1;
@@ -120,12 +96,29 @@ export async function runCreateAdmin(
   }
 }
 
-function describe(error: unknown): string {
-  if (isHttpError(error)) {
-    const fields = (error.errors ?? []).map((field) => `\n  ${field.field} ${field.message}`).join('');
-    return `${error.message}${fields}`;
+/** Does the work on the selected database. */
+async function createOrPromote(
+  config: Config,
+  input: { readonly email: string; readonly password: string | undefined; readonly name: string | undefined },
+): ReturnType<UserService['createOrPromoteAdmin']> {
+  // A one-off command would rather wait for a freshly started (cold) DynamoDB Local than fail. Nothing here
+  // signs tokens or cursors, so a throwaway key will do where no secret value is at hand; it sends no
+  // email, and were it to, a command run on a laptop writes to the local outbox.
+  const quiet: Config = { ...config, dynamodb: withPatientTimeouts(config.dynamodb), log: { ...config.log, level: 'SILENT' } };
+  const jwtSecret = config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
+  const deps = buildDependencies(quiet, { jwtSecret }, { emailSender: outboxEmailSender(config) });
+  try {
+    return await deps.users.createOrPromoteAdmin(input);
+  } finally {
+    deps.documentClient.destroy();
   }
-  if (error instanceof JavaNotFoundError || error instanceof DataDirInUseError) return error.message;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ValidationError) {
+    return `${error.message}${error.violations.map((field) => `\n  ${field.field} ${field.message}`).join('')}`;
+  }
+  if (error instanceof DomainError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError) return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 

@@ -1,9 +1,67 @@
 import { join } from 'node:path';
-import type { Config } from '../config';
-import { startEmbeddedDynamoDb } from './embedded-dynamodb';
-import { claimDataDir, findDataDirHolder, findRunningDynamoDb, runningDynamoDbFile } from './running-dynamodb';
+import type { Config, DynamoDbConfig } from '../config';
+import { createTableIfMissing } from '../data/create-table';
+import { createDocumentClient } from '../data/dynamodb-client';
+import { claimDataDir, findDataDirHolder, findRunningDynamoDb, runningDynamoDbFile } from './data-dir-claim';
+import { startEmbeddedDynamoDb } from './dynamodb-local-process';
 
-/** The DynamoDB a local process works with, and how to let go of it. */
+/**
+ * The database of the local hosts (`npm start`, `npm run create-admin`): DYNAMODB_ENDPOINT when set, otherwise
+ * the embedded DynamoDB Local under DATA_DIR (claimed, then started or reused), with the app's table in it.
+ */
+
+/**
+ * The one timeout policy of local tooling: a DynamoDB Local that has just started (a cold JVM) can take
+ * longer to answer than the tight timeouts that protect live requests, and failing a boot or a one-off
+ * command for that would be wrong. Used to create the table, and by create-admin for its work.
+ */
+export function withPatientTimeouts(dynamodb: DynamoDbConfig): DynamoDbConfig {
+  return {
+    ...dynamodb,
+    connectTimeoutMs: Math.max(dynamodb.connectTimeoutMs, 3_000),
+    requestTimeoutMs: Math.max(dynamodb.requestTimeoutMs, 15_000),
+    maxAttempts: Math.max(dynamodb.maxAttempts, 3),
+  };
+}
+
+/** The local host's database, ready to serve. */
+export interface LocalDatabase {
+  /** `config` with the endpoint to use (unchanged when DYNAMODB_ENDPOINT was set). */
+  readonly config: Config;
+  /** Whether the table was created just now (a fresh DATA_DIR or DynamoDB Local). */
+  readonly tableCreated: boolean;
+  /** Stops the DynamoDB Local this process started, if it started one; otherwise does nothing. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the local hosts' database: selects it ({@link useEmbeddedDynamoDbIfNeeded}), then creates the table
+ * when the database is a local one (the embedded DynamoDB Local, or an emulator at DYNAMODB_ENDPOINT used
+ * without AWS credentials). In AWS the table belongs to the stack and is never created here. On failure
+ * nothing is left running.
+ *
+ * @example
+ * const database = await openLocalDatabase(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+ * // … serve with database.config …
+ * await database.stop();
+ */
+export async function openLocalDatabase(config: Config, options: UseEmbeddedDynamoDbOptions): Promise<LocalDatabase> {
+  const ownsTable = config.dynamodb.endpoint === undefined || config.dynamodb.useLocalCredentials;
+  const database = await useEmbeddedDynamoDbIfNeeded(config, options);
+  if (!ownsTable) return { ...database, tableCreated: false };
+  const client = createDocumentClient(withPatientTimeouts(database.config.dynamodb));
+  try {
+    const outcome = await createTableIfMissing(client, database.config.dynamodb.tableName);
+    return { ...database, tableCreated: outcome === 'created' };
+  } catch (error) {
+    await database.stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The DynamoDB a local process works with (its table not yet checked), and how to let go of it. */
 export interface LocalDynamoDb {
   /** `config` with the endpoint to use (unchanged when DYNAMODB_ENDPOINT was set). */
   readonly config: Config;

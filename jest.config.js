@@ -1,9 +1,16 @@
 // Tests are transformed by @swc/jest (no type-checking, fast) and type-checked separately by `tsc --noEmit`
-// in `npm run typecheck`; see the README's development section for why.
-/** @type {import('jest').Config} */
-module.exports = {
+// in `npm run typecheck`; see docs/development.md for why.
+//
+// Three projects, one run (`npm test`):
+//   unit        tests/unit: no network, no Java, no database.
+//   middleware  the middleware package's own tests (layers/middleware/jest.config.js): no Java, no database.
+//   dynamodb    tests/{integration,lambda,contract,artifact}: share ONE in-memory DynamoDB Local, started by
+//               this project's global setup (so it starts only when one of these tests is selected).
+// `npm run test:unit` runs the first two; `npm test -w layers/middleware` runs the package's alone.
+
+/** What every project of the app shares: the swc transform and module resolution. */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests', '<rootDir>/layers/middleware/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [
@@ -15,10 +22,24 @@ module.exports = {
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  // Resolve @lambdalith/middleware to its TypeScript source, as tsc and the local build do.
+  // Resolve the workspace packages (@lambdalith/middleware, @lambdalith/testing) to their TypeScript source,
+  // as tsc and the local build do.
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
-  globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
-  globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/tests/unit'] },
+    '<rootDir>/layers/middleware',
+    {
+      ...shared,
+      displayName: 'dynamodb',
+      roots: ['<rootDir>/tests/integration', '<rootDir>/tests/lambda', '<rootDir>/tests/contract', '<rootDir>/tests/artifact'],
+      globalSetup: '<rootDir>/tests/helpers/dynamodb-local-setup.ts',
+      globalTeardown: '<rootDir>/tests/helpers/dynamodb-local-teardown.ts',
+    },
+  ],
   reporters: ['default', '<rootDir>/tests/helpers/summary-reporter.js'],
   maxWorkers: 2,
   testTimeout: 20_000,

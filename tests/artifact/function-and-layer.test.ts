@@ -6,7 +6,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { SWAGGER_UI_FILES } from '../../src/openapi/swagger-ui-assets';
-import { httpApiV2, type HttpRequestSpec, type NormalizedResponse } from '../helpers/lambda-events';
+import { httpApiV2, type HttpRequestSpec, type NormalizedResponse } from '@lambdalith/testing';
 import { TEST_TABLE_NAME, testDynamoDbEndpoint } from '../helpers/test-environment';
 import {
   functionEnvironment,

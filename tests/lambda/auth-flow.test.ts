@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../helpers/lambda-context';
-import { eventSources, type EventSource, type HttpRequestSpec, type NormalizedResponse } from '../helpers/lambda-events';
+import { eventSources, lambdaContext, type EventSource, type HttpRequestSpec, type NormalizedResponse } from '@lambdalith/testing';
 import { lambdaTestEnv } from '../helpers/test-environment';
 
 type Handler = (event: object, context: Context) => Promise<unknown>;

@@ -1,6 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../helpers/lambda-context';
-import { httpApiV2, type NormalizedResponse } from '../helpers/lambda-events';
+import { httpApiV2, lambdaContext, type NormalizedResponse } from '@lambdalith/testing';
 import { lambdaTestEnv } from '../helpers/test-environment';
 import { seedUser, tokenFor } from '../helpers/user-fixtures';
 

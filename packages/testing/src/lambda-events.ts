@@ -7,10 +7,11 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import albRequest from '../fixtures/events/alb-request.json';
-import functionUrlRequest from '../fixtures/events/function-url.json';
-import httpApiV2Request from '../fixtures/events/apigw-http-v2-proxy.json';
-import restV1Request from '../fixtures/events/apigw-rest-v1-aws-proxy.json';
+import albMultiValueHeadersRequest from '../events/alb-multivalue-headers.json';
+import albRequest from '../events/alb-request.json';
+import functionUrlRequest from '../events/function-url.json';
+import httpApiV2Request from '../events/apigw-http-v2-proxy.json';
+import restV1Request from '../events/apigw-rest-v1-aws-proxy.json';
 
 /** What a test wants to send, independent of the event source. */
 export interface HttpRequestSpec {
@@ -211,4 +212,27 @@ function assertBaseResult(result: { statusCode?: unknown; body?: unknown; isBase
 
 function decode(body: string, isBase64Encoded: boolean): string {
   return isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+}
+
+export interface AlbRequest {
+  readonly method?: string;
+  readonly path: string;
+  /** The values of X-Forwarded-For as the ALB passes them: one per header line, the ALB's own entry last. */
+  readonly forwardedFor?: readonly string[];
+}
+
+/**
+ * An Application Load Balancer event from a target group with multi-value headers enabled, built from the
+ * captured fixture (alb-multivalue-headers.json): `multiValueHeaders` only, no `headers`.
+ */
+export function albMultiValueEvent(request: AlbRequest): ALBEvent {
+  const event = structuredClone(albMultiValueHeadersRequest) as ALBEvent;
+  const forwardedFor = request.forwardedFor ?? event.multiValueHeaders?.['x-forwarded-for'] ?? [];
+  return {
+    ...event,
+    httpMethod: request.method ?? 'GET',
+    path: request.path,
+    multiValueQueryStringParameters: {},
+    multiValueHeaders: { ...event.multiValueHeaders, 'x-forwarded-for': [...forwardedFor] },
+  };
 }

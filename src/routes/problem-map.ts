@@ -30,8 +30,8 @@ import { InvalidCursorError } from '../domain/pagination-cursor';
  * middleware package's own errors carry theirs). "Why is this a 503?" has its answer here.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: a row maps one error class; its constructor's parameters vary.
-type ErrorClass<E extends DomainError> = abstract new (...args: any[]) => E;
+/** An error class, whatever its constructor's parameters. */
+type ErrorClass<E extends DomainError> = abstract new (...args: never[]) => E;
 
 interface ProblemRow<E extends DomainError> {
   readonly error: ErrorClass<E>;

@@ -46,7 +46,7 @@ const stack: StackContext = {
   physicalIds: { Table: TEST_TABLE_NAME },
 };
 const functionProperties = withGlobals(template, FUNCTION);
-const [handlerModule = '', handlerExport = ''] = String(functionProperties['Handler']).split('.');
+const [handlerModule = ''] = String(functionProperties['Handler']).split('.');
 
 let dir: string;
 let artifacts: BuiltArtifacts;

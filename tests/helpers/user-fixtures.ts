@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { PasswordHasher } from '../../src/domain/password-hasher';
-import type { Role, StoredUser } from '../../src/domain/user';
+import type { StoredUser } from '../../src/domain/user';
 import type { Dependencies } from '../../src/dependencies';
 import { createTestApp } from './test-app';
 import { TEST_JWT_SECRET, TEST_TABLE_NAME, testConfig } from './test-environment';

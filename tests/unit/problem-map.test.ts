@@ -19,13 +19,15 @@ import { PROBLEM_TABLE, problemMap } from '../../src/routes/problem-map';
 
 const DOMAIN_DIR = join(__dirname, '../../src/domain');
 
+type ErrorClass = abstract new (...args: never[]) => unknown;
+
 /** Every class exported by a module of src/domain that extends DomainError. */
-function domainErrorClasses(): Function[] {
-  const classes = new Set<Function>();
+function domainErrorClasses(): ErrorClass[] {
+  const classes = new Set<ErrorClass>();
   for (const file of readdirSync(DOMAIN_DIR).filter((name) => name.endsWith('.ts'))) {
     const exports: Record<string, unknown> = require(join(DOMAIN_DIR, file));
     for (const value of Object.values(exports)) {
-      if (typeof value === 'function' && value.prototype instanceof DomainError) classes.add(value);
+      if (typeof value === 'function' && value.prototype instanceof DomainError) classes.add(value as ErrorClass);
     }
   }
   return [...classes];
@@ -35,7 +37,7 @@ describe('the problem map', () => {
   const problemFor = problemMap({ isStoreUnavailable: (error) => error instanceof Error && error.name === 'TimeoutError' });
 
   it('has a row for every error class the domain exports, so none of them becomes a 500 by omission', () => {
-    const mapped = new Set<Function>(PROBLEM_TABLE.map((row) => row.error));
+    const mapped = new Set<ErrorClass>(PROBLEM_TABLE.map((row) => row.error));
 
     const unmapped = domainErrorClasses().filter((errorClass) => !mapped.has(errorClass));
 

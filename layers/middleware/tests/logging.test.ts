@@ -104,7 +104,7 @@ describe('createLogger()', () => {
 
     expect(output.stdout).toHaveLength(1);
     const line = output.stdout[0] ?? '';
-    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  request completed method=GET route=\/users\/:id status=200 /);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}request completed method=GET route=\/users\/:id status=200 /);
     expect(line).toContain('password=[REDACTED]');
     expect(line).toContain('"authorization":"[REDACTED]"');
     expect(line).not.toContain('abc.def.ghi');

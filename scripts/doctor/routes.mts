@@ -1,0 +1,51 @@
+// Lists an Express 4 or 5 app's routes with their full paths: routers and sub-apps are followed at the
+// paths they were mounted at, however many files they are spread over.
+import { routerOf, type ExpressApp, type Layer } from './express-shape.mts';
+import { mountedAppOf, mountPathOf } from './instrument-packages.mts';
+import type { RouteEntry } from './report-types.mts';
+
+export function listRoutes(app: ExpressApp): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  collect(routerOf(app)?.stack ?? [], '', routes, new Set());
+  return routes;
+}
+
+function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], visiting: Set<object>): void {
+  for (const layer of stack) {
+    if (layer.route !== undefined) {
+      const methods = Object.keys(layer.route.methods).filter((method) => layer.route?.methods[method] === true);
+      for (const path of [layer.route.path].flat()) {
+        for (const method of methods) routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: join(prefix, path) });
+      }
+      continue;
+    }
+    const nested = mountedAppOf(layer) ?? layer.handle;
+    const nestedStack = 'stack' in nested && Array.isArray(nested.stack) ? nested.stack : mountedAppOf(layer) !== undefined ? routerOf(mountedAppOf(layer)!)?.stack : undefined;
+    // A router can be mounted inside itself; follow each one once per branch.
+    if (nestedStack === undefined || visiting.has(nestedStack)) continue;
+    visiting.add(nestedStack);
+    for (const mount of [mountPathOf(layer) ?? mountPathFromRegExp(layer)].flat()) collect(nestedStack as Layer[], join(prefix, mount), routes, visiting);
+    visiting.delete(nestedStack);
+  }
+}
+
+function join(prefix: string, path: unknown): string {
+  const text = typeof path === 'string' ? path : String(path);
+  if (text === '/' || text === '') return prefix === '' ? '/' : prefix;
+  return `${prefix.replace(/\/$/, '')}${text.startsWith('/') ? '' : '/'}${text}`;
+}
+
+/**
+ * Express 4 compiles the mount path into `layer.regexp` (`/^\/api\/?(?=\/|$)/i`); this reads it back for
+ * routers mounted by a copy of express the doctor did not instrument.
+ */
+function mountPathFromRegExp(layer: Layer): string {
+  const regexp = layer.regexp;
+  if (regexp === undefined || regexp.fast_slash === true) return '/';
+  let key = 0;
+  return regexp.source
+    .replace(/^\^/, '')
+    .replace(/\\\/\?\(\?=\\\/\|\$\)$/, '')
+    .replace(/\(\?:\\\/\(\[\^\\\/\]\+\?\)\)/g, () => `/:${String(layer.keys?.[key++]?.name ?? 'param')}`)
+    .replace(/\\\//g, '/');
+}

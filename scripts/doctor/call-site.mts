@@ -4,7 +4,8 @@ import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const doctorDir = import.meta.dirname;
-const framePattern = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/;
+// `at fn (/abs/file.js:1:2)`, `at /abs/file.js:1:2`, `at file:///abs/file.mjs:1:2`; never `node:internal/...`.
+const framePattern = /(?:\(|at )((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/;
 
 /** The app's frame that led here, or undefined when none of the stack is the app's. */
 export function appCallSite(stack = new Error().stack ?? ''): string | undefined {

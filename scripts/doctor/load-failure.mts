@@ -1,5 +1,6 @@
 // One line that says why the app could not be loaded: the error's name and first message line, and where in
 // the app's code it was thrown. Never the stack.
+import { relative } from 'node:path';
 import { appCallSite } from './call-site.mts';
 
 export function describeLoadFailure(error: unknown): string {
@@ -9,7 +10,7 @@ export function describeLoadFailure(error: unknown): string {
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     // "Cannot find package 'x' imported from /app/routes.js" / "Cannot find module 'x'" + a require stack.
     const requiredBy = /Require stack:\n- (.+)/.exec(error.message)?.[1];
-    return `${firstLine.replace(/\.$/, '')}${requiredBy === undefined ? '' : ` (required by ${requiredBy})`}: is it installed (npm install)?`;
+    return `${firstLine.replace(/\.$/, '')}${requiredBy === undefined ? '' : ` (required by ${relative(process.cwd(), requiredBy)})`}: is it installed (npm install)?`;
   }
   if (error instanceof SyntaxError) {
     // CommonJS puts the file and line on the first line of the stack.

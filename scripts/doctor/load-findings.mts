@@ -1,6 +1,6 @@
 // Turns what the interceptors saw while the app loaded (and while it served the probes, for writes and
 // stores created per request) into findings. Repeated sightings of one thing are reported once.
-import { resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { ExpressApp } from './express-shape.mts';
 import { hazards } from './hazards.mts';
 import { isPending } from './intercept-timers.mts';
@@ -49,7 +49,7 @@ export function loadFindings(app: ExpressApp): Finding[] {
     }
   }
   for (const write of observed.fileWrites) {
-    add('file-write-outside-tmp', write, `${write.operation}(${write.path})${at(write.location)} writes outside /tmp`);
+    add('file-write-outside-tmp', write, `${write.operation}(${relative(process.cwd(), write.path) || write.path})${at(write.location)} writes outside /tmp`);
   }
   for (const timer of observed.timers.filter((entry) => entry.phase.kind === 'load' && entry.kind === 'setInterval' && isPending(entry.timer))) {
     add('module-level-interval', timer, `setInterval at module level${at(timer.location)} keeps running between requests on a server; Lambda freezes it`);

@@ -15,6 +15,7 @@ import type { Finding, Note, ProbeResult, RouteEntry } from './report-types.mts'
 /** Lambda's limit on a synchronous invocation's response: 6 MB. */
 export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 const MAX_PROBES = 50;
+const SETTLE_MS = 25;
 
 interface LambdaResult {
   readonly statusCode: number;
@@ -110,7 +111,8 @@ function manglingOf(chunks: readonly Buffer[], result: LambdaResult, contentType
 
 function reportWorkAfterResponse(scope: RequestScope, finding: (hazard: 'work-after-response', message: string) => void): void {
   const ofThisRequest = <T extends Observed>(entries: readonly T[]): T[] => entries.filter((entry) => entry.phase.kind === 'request' && entry.phase.scope === scope);
-  for (const timer of ofThisRequest(observed.timers).filter((entry) => isPending(entry.timer))) {
+  // Timers Node or a library set for itself (an HTTP client's socket timeout) have no frame in the app.
+  for (const timer of ofThisRequest(observed.timers).filter((entry) => isPending(entry.timer) && entry.location !== undefined)) {
     finding('work-after-response', `${scope.request} leaves a ${timer.kind} pending after its response${at(timer.location)}`);
     clearTimeout(timer.timer);
   }
@@ -124,9 +126,17 @@ function reportWorkAfterResponse(scope: RequestScope, finding: (hazard: 'work-af
   }
 }
 
-/** Lets the app's promise chains and immediates that follow the response run before looking. */
+/**
+ * Lets what the app chained after its response run before looking: promise chains, immediates, and the few
+ * milliseconds an HTTP client (fetch) takes to reach its connect(). Timers set for later are seen pending.
+ */
 async function settle(): Promise<void> {
-  for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  const turns = async (): Promise<void> => {
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  };
+  await turns();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await turns();
 }
 
 function httpApiEvent(path: string): object {

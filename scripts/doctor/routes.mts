@@ -13,7 +13,7 @@ export function listRoutes(app: ExpressApp): RouteEntry[] {
 function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], visiting: Set<object>): void {
   for (const layer of stack) {
     if (layer.route !== undefined) {
-      const methods = Object.keys(layer.route.methods).filter((method) => layer.route?.methods[method] === true);
+      const methods = routeMethods(layer.route);
       for (const path of [layer.route.path].flat()) {
         for (const method of methods) routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: join(prefix, path) });
       }
@@ -27,6 +27,13 @@ function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], 
     for (const mount of [mountPathOf(layer) ?? mountPathFromRegExp(layer)].flat()) collect(nestedStack as Layer[], join(prefix, mount), routes, visiting);
     visiting.delete(nestedStack);
   }
+}
+
+/** Express 4's app.all() registers every method one by one; show it as ALL, as Express 5 does. */
+function routeMethods(route: NonNullable<Layer['route']>): string[] {
+  const methods = Object.keys(route.methods).filter((method) => route.methods[method] === true);
+  const everyCommonMethod = ['get', 'post', 'put', 'patch', 'delete', 'options'].every((method) => methods.includes(method));
+  return everyCommonMethod && methods.length > 20 ? ['_all'] : methods;
 }
 
 function join(prefix: string, path: unknown): string {

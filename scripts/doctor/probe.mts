@@ -10,7 +10,7 @@ import { hazards } from './hazards.mts';
 import { responseRecordOf } from './intercept-responses.mts';
 import { isPending } from './intercept-timers.mts';
 import { inRequestScope, observed, type Observed, type RequestScope } from './observations.mts';
-import type { Finding, Note, ProbeResult, RouteEntry } from './report-types.mts';
+import type { Finding, Note, ProbeResult, RouteEntry, Severity } from './report-types.mts';
 
 /** Lambda's limit on a synchronous invocation's response: 6 MB. */
 export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -73,8 +73,8 @@ async function probe(handler: Handler, path: string, binary: BinarySettings, tim
   const record = scope.response === undefined ? undefined : responseRecordOf(scope.response);
   const contentType = headerOf(scope.response?.getHeader('content-type'));
   const streamed = record !== undefined && (record.writes > 1 || record.flushedHeaders || /^text\/event-stream/i.test(contentType ?? ''));
-  const finding = (hazard: Finding['hazard'], message: string, severity = hazards[hazard].severity): void => {
-    outcome.findings.push({ hazard, severity, evidence: 'request', message, fix: hazards[hazard].fix, request });
+  const finding = (hazard: Finding['hazard'], message: string, severity = hazards[hazard].severity, location?: string): void => {
+    outcome.findings.push({ hazard, severity, evidence: 'request', message, fix: hazards[hazard].fix, request, ...(location === undefined ? {} : { location }) });
   };
 
   if (result === 'timed out') {
@@ -109,20 +109,23 @@ function manglingOf(chunks: readonly Buffer[], result: LambdaResult, contentType
   return undefined;
 }
 
-function reportWorkAfterResponse(scope: RequestScope, finding: (hazard: 'work-after-response', message: string) => void): void {
+type Report = (hazard: 'work-after-response', message: string, severity: Severity, location: string | undefined) => void;
+
+function reportWorkAfterResponse(scope: RequestScope, finding: Report): void {
+  const warn = (message: string, location: string | undefined): void => finding('work-after-response', message, hazards['work-after-response'].severity, location);
   const ofThisRequest = <T extends Observed>(entries: readonly T[]): T[] => entries.filter((entry) => entry.phase.kind === 'request' && entry.phase.scope === scope);
   // Timers Node or a library set for itself (an HTTP client's socket timeout) have no frame in the app.
   for (const timer of ofThisRequest(observed.timers).filter((entry) => isPending(entry.timer) && entry.location !== undefined)) {
-    finding('work-after-response', `${scope.request} leaves a ${timer.kind} pending after its response${at(timer.location)}`);
+    warn(`${scope.request} leaves a ${timer.kind} pending after its response${at(timer.location)}`, timer.location);
     clearTimeout(timer.timer);
   }
   // The scope's flag is final by now; what matters is whether it was set when the entry was recorded.
   const after = (entry: Observed): boolean => entry.afterResponse === true;
   for (const connection of ofThisRequest(observed.connections).filter(after)) {
-    finding('work-after-response', `${scope.request} opens a connection to ${connection.target} after its response${at(connection.location)}`);
+    warn(`${scope.request} opens a connection to ${connection.target} after its response${at(connection.location)}`, connection.location);
   }
   for (const write of ofThisRequest(observed.fileWrites).filter(after)) {
-    finding('work-after-response', `${scope.request} writes ${write.path} after its response${at(write.location)}`);
+    warn(`${scope.request} writes ${write.path} after its response${at(write.location)}`, write.location);
   }
 }
 

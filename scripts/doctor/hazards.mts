@@ -51,14 +51,14 @@ export const hazards: Readonly<Record<HazardId, Hazard>> = {
   },
   'trust-proxy-true': {
     severity: 'warning',
-    fix: "`trust proxy = true` believes every X-Forwarded-For entry, so req.ip is whatever the client sends: keep it false and read the client IP from the Lambda event (requestContextOf(req).clientIp). MIGRATING.md § 8.",
+    fix: "`trust proxy = true` believes every X-Forwarded-For entry, so req.ip is whatever the client sends: keep it false and read the client IP from the Lambda event (requestContextOf(req).sourceIp). MIGRATING.md § 8.",
   },
   'api-gateway-event-header': {
     severity: 'error',
-    fix: '@codegenie/serverless-express sets no x-apigateway-event/x-apigateway-context headers (and a client can send them): read the event with getLambdaInvoke(req) from @lambdalith/middleware. MIGRATING.md § 10.',
+    fix: '@codegenie/serverless-express sets no x-apigateway-event/x-apigateway-context headers (and a client can send them): read the event with getLambdaInvoke() from @lambdalith/middleware. MIGRATING.md § 10.',
   },
   'current-invoke-identity': {
     severity: 'warning',
-    fix: "getCurrentInvoke() is one object per process, so concurrent invocations see each other's event: wrap the handler in withLambdaInvoke and read getLambdaInvoke(req), or getAuth(req) for identity. MIGRATING.md § 10.",
+    fix: "getCurrentInvoke() is one object per process, so concurrent invocations see each other's event: wrap the handler in withLambdaInvoke and read getLambdaInvoke(), or getAuth(req) for identity. MIGRATING.md § 10.",
   },
 };

@@ -46,7 +46,10 @@ export function interceptResponses(): void {
     return (end as (...a: unknown[]) => http.OutgoingMessage).apply(this, args);
   } as typeof proto.end;
   proto.flushHeaders = function recordedFlushHeaders(this: http.OutgoingMessage) {
-    if (this instanceof http.ServerResponse) responseRecordOf(this).flushedHeaders = true;
+    if (this instanceof http.ServerResponse) {
+      responseRecordOf(this).flushedHeaders = true;
+      claimForProbe(this);
+    }
     flushHeaders.call(this);
   };
 }

@@ -93,7 +93,13 @@ async function probe(handler: Handler, path: string, binary: BinarySettings, tim
     const mangled = record === undefined ? undefined : manglingOf(record.chunks, result, contentType, binary);
     if (mangled !== undefined) finding('binary-response-mangled', `${request} answers ${contentType ?? 'without a content type'}: ${mangled}`);
   }
-  reportWorkAfterResponse(scope, finding);
+  if (result === 'timed out') stopTimersOf(scope);
+  else reportWorkAfterResponse(scope, finding);
+}
+
+/** A probe that never answered leaves its timers (an event stream's interval, say): stop them, report nothing. */
+function stopTimersOf(scope: RequestScope): void {
+  for (const timer of observed.timers) if (timer.phase.kind === 'request' && timer.phase.scope === scope) clearTimeout(timer.timer);
 }
 
 function manglingOf(chunks: readonly Buffer[], result: LambdaResult, contentType: string | undefined, binary: BinarySettings): string | undefined {

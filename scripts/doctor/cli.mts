@@ -49,7 +49,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(USAGE);
-  const target = resolve(positionals[0]!);
+  // `npm run` starts scripts in the project folder; paths on the command line are relative to where it was typed.
+  const invokedFrom = process.env['INIT_CWD'] ?? process.cwd();
+  const target = resolve(invokedFrom, positionals[0]!);
   const fail = (reason: string): number => {
     if (values.json) process.stdout.write(`${JSON.stringify({ target, error: reason }, null, 2)}\n`);
     else process.stderr.write(`doctor: cannot load ${positionals[0]!}: ${reason}\n`);
@@ -57,7 +59,7 @@ async function main(): Promise<number> {
   };
   if (!existsSync(target)) return fail('no such file');
 
-  const template = values.template ?? (existsSync('template.yaml') ? 'template.yaml' : undefined);
+  const template = values.template === undefined ? (existsSync('template.yaml') ? 'template.yaml' : undefined) : resolve(invokedFrom, values.template);
   const options: ChildOptions = {
     factory: values.factory,
     binaryTypes: values['binary-types']?.split(',').map((type) => type.trim()).filter((type) => type !== ''),

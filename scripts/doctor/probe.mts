@@ -65,6 +65,7 @@ async function probe(handler: Handler, path: string, binary: BinarySettings, tim
   const timedOut = new Promise<'timed out'>((resolve) => {
     timer = setTimeout(() => resolve('timed out'), timeoutMs);
   });
+  const handlesBefore = activeHandleCounts();
   const answered = inRequestScope(scope, () => handler(httpApiEvent(path), lambdaContext(timeoutMs))).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   const result = await Promise.race([answered, timedOut]);
   clearTimeout(timer);
@@ -93,8 +94,30 @@ async function probe(handler: Handler, path: string, binary: BinarySettings, tim
     const mangled = record === undefined ? undefined : manglingOf(record.chunks, result, contentType, binary);
     if (mangled !== undefined) finding('binary-response-mangled', `${request} answers ${contentType ?? 'without a content type'}: ${mangled}`);
   }
-  if (result === 'timed out') stopTimersOf(scope);
-  else reportWorkAfterResponse(scope, finding);
+  if (result === 'timed out') {
+    stopTimersOf(scope);
+    return;
+  }
+  reportWorkAfterResponse(scope, finding);
+  const leftOpen = newHandles(handlesBefore, activeHandleCounts());
+  if (leftOpen !== '') finding('work-after-response', `${request} leaves open handles after its response: ${leftOpen}`);
+}
+
+// Handles Node reports as keeping the process alive, by type. Timers are left out: they are reported above
+// with the app's line, and Node and libraries set their own.
+const UNATTRIBUTED_TYPES = new Set(['Timeout', 'Immediate']);
+
+function activeHandleCounts(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) if (!UNATTRIBUTED_TYPES.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}
+
+function newHandles(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): string {
+  return [...after]
+    .filter(([type, count]) => count > (before.get(type) ?? 0))
+    .map(([type, count]) => `${type} ×${count - (before.get(type) ?? 0)}`)
+    .join(', ');
 }
 
 /** A probe that never answered leaves its timers (an event stream's interval, say): stop them, report nothing. */

@@ -37,7 +37,7 @@ export interface TimerCreated extends Observed {
   readonly kind: 'setInterval' | 'setTimeout';
   readonly timer: NodeJS.Timeout;
 }
-export interface SessionStoreCreated extends Observed {}
+export type SessionStoreCreated = Observed;
 export interface DiskStorageCreated extends Observed {
   readonly destination: string | undefined;
 }

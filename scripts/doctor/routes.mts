@@ -19,12 +19,13 @@ function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], 
       }
       continue;
     }
-    const nested = mountedAppOf(layer) ?? layer.handle;
-    const nestedStack = 'stack' in nested && Array.isArray(nested.stack) ? nested.stack : mountedAppOf(layer) !== undefined ? routerOf(mountedAppOf(layer)!)?.stack : undefined;
+    // A router is a layer whose handle has a stack; a sub-app hides behind Express's `mounted_app` wrapper.
+    const subApp = mountedAppOf(layer);
+    const nestedStack = subApp !== undefined ? routerOf(subApp)?.stack : layer.handle.stack;
     // A router can be mounted inside itself; follow each one once per branch.
     if (nestedStack === undefined || visiting.has(nestedStack)) continue;
     visiting.add(nestedStack);
-    for (const mount of [mountPathOf(layer) ?? mountPathFromRegExp(layer)].flat()) collect(nestedStack as Layer[], join(prefix, mount), routes, visiting);
+    for (const mount of [mountPathOf(layer) ?? mountPathFromRegExp(layer)].flat()) collect(nestedStack, join(prefix, mount), routes, visiting);
     visiting.delete(nestedStack);
   }
 }

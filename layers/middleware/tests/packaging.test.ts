@@ -1,48 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { consumerEnv as env, installPackedMiddleware, packMiddleware, type PackedManifest } from './helpers/packed-package';
 
 // What `npm pack` makes of the package, used the way another project would use it: extracted into a folder
 // outside the repository, loaded by plain Node (not jest, not the `source` condition), its declarations read by
-// a consumer's tsc. Nothing is installed: the packed manifest's dependencies are linked from the repository's
-// node_modules, so a dependency the bundle needs but the manifest does not declare fails here.
-
-const packageDir = resolve(__dirname, '..');
-const projectDir = resolve(packageDir, '../..');
-const projectModules = join(projectDir, 'node_modules');
-// The Node that runs jest (the project's Node 24) runs npm, its prepack and the consumer too.
-const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` };
-
-interface Manifest {
-  readonly main: string;
-  readonly types: string;
-  readonly exports: Record<string, Record<string, string>>;
-  readonly dependencies: Record<string, string>;
-  readonly peerDependencies: Record<string, string>;
-}
+// a consumer's tsc (see helpers/packed-package.ts for how it is installed offline).
 
 let consumerDir = '';
 let installedDir = '';
-let manifest: Manifest;
+let manifest: PackedManifest;
 
 beforeAll(() => {
   consumerDir = mkdtempSync(join(tmpdir(), 'lambdalith-middleware-consumer-'));
-  const packDir = join(consumerDir, 'pack');
-  mkdirSync(packDir);
-  execFileSync('npm', ['pack', '--pack-destination', packDir, '--workspace', 'layers/middleware'], { cwd: projectDir, env, stdio: 'pipe' });
-  const [tarball] = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
-  if (tarball === undefined) throw new Error('npm pack wrote no tarball');
-
-  installedDir = join(consumerDir, 'node_modules/@lambdalith/middleware');
-  mkdirSync(installedDir, { recursive: true });
-  execFileSync('tar', ['-xzf', join(packDir, tarball), '-C', installedDir, '--strip-components=1']);
-  manifest = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')) as Manifest;
-  const linked = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies), '@types'];
-  for (const name of linked) {
-    mkdirSync(dirname(join(consumerDir, 'node_modules', name)), { recursive: true });
-    symlinkSync(join(projectModules, name), join(consumerDir, 'node_modules', name), 'dir');
-  }
+  const tarball = packMiddleware(join(consumerDir, 'pack'));
+  ({ installedDir, manifest } = installPackedMiddleware(tarball, consumerDir, ['@types']));
 }, 60_000);
 
 afterAll(() => {

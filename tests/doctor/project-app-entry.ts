@@ -1,0 +1,24 @@
+// The module `npm run doctor` checks for this project's own app (project-app.test.ts bundles it first: the
+// doctor loads JavaScript, and src/ is TypeScript with extensionless imports). It wires createApp() the way
+// src/lambda.ts does, with Lambda's configuration pointed at nothing real. Building the dependencies connects to
+// nothing (the AWS clients connect on first use), and the doctor refuses every connection anyway.
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { buildDependencies } from '../../src/dependencies';
+import { sesEmailSender } from '../../src/email/ses-email-sender';
+
+const jwtSecret = 'doctor-secret-doctor-secret-doctor-secret-doctor!';
+const config = loadConfig(
+  {
+    AWS_LAMBDA_FUNCTION_NAME: 'lambdalith-doctor',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+    TABLE_NAME: 'lambdalith-doctor',
+    JWT_SECRET: jwtSecret,
+    EMAIL_FROM: 'no-reply@example.com',
+    LOG_LEVEL: 'SILENT',
+  },
+  { stdoutIsTty: false, warn: () => undefined },
+);
+
+export const app = createApp(buildDependencies(config, { jwtSecret }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) }));

@@ -18,7 +18,7 @@ const config = loadConfig(
     EMAIL_FROM: 'no-reply@example.com',
     LOG_LEVEL: 'SILENT',
   },
-  { stdoutIsTty: false, warn: () => undefined },
+  { stdoutIsTty: false },
 );
 
 export const app = createApp(buildDependencies(config, { jwtSecret }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) }));

@@ -35,7 +35,12 @@ module.exports = {
     {
       ...shared,
       displayName: 'dynamodb',
-      roots: ['<rootDir>/tests/integration', '<rootDir>/tests/lambda', '<rootDir>/tests/contract', '<rootDir>/tests/artifact'],
+      roots: [
+        '<rootDir>/tests/integration',
+        '<rootDir>/tests/lambda',
+        '<rootDir>/tests/contract',
+        '<rootDir>/tests/artifact',
+      ],
       globalSetup: '<rootDir>/tests/helpers/dynamodb-local-setup.ts',
       globalTeardown: '<rootDir>/tests/helpers/dynamodb-local-teardown.ts',
     },

@@ -53,7 +53,8 @@ export function zipDirectory(sourceDir: string, zipFile: string): number {
     const compressed = deflateRawSync(data, { level: 9 });
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = crc32(data);
-    if (data.length > ZIP32_LIMIT || offset > ZIP32_LIMIT) throw new Error(`${name}: too large for a ZIP without ZIP64`);
+    if (data.length > ZIP32_LIMIT || offset > ZIP32_LIMIT)
+      throw new Error(`${name}: too large for a ZIP without ZIP64`);
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_FILE_HEADER, 0);

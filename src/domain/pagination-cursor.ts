@@ -79,9 +79,11 @@ export class PaginationCursorCodec {
 
   /** The position inside `cursor`. Throws {@link InvalidCursorError} for anything but a valid, live cursor of this binding. */
   decode(cursor: string, binding: CursorBinding): ListPosition {
-    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('not a cursor');
+    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+      throw new InvalidCursorError('not a cursor');
     const bytes = Buffer.from(cursor, 'base64url');
-    if (bytes.length <= 1 + IV_BYTES + TAG_BYTES || bytes[0] !== FORMAT_VERSION) throw new InvalidCursorError('not a cursor');
+    if (bytes.length <= 1 + IV_BYTES + TAG_BYTES || bytes[0] !== FORMAT_VERSION)
+      throw new InvalidCursorError('not a cursor');
     const iv = bytes.subarray(1, 1 + IV_BYTES);
     const tag = bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const ciphertext = bytes.subarray(1 + IV_BYTES + TAG_BYTES);

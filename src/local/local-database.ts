@@ -82,8 +82,13 @@ export interface UseEmbeddedDynamoDbOptions {
 /** Another live process holds the DynamoDB Local database under DATA_DIR. */
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, pid: number | undefined) {
-    const holder = pid === undefined ? '' : ` (process ${pid}, an npm start or npm run create-admin, per ${runningDynamoDbFile(dataDir)})`;
-    super(`Another lambdalith server is already running on ${dataDir}${holder}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`);
+    const holder =
+      pid === undefined
+        ? ''
+        : ` (process ${pid}, an npm start or npm run create-admin, per ${runningDynamoDbFile(dataDir)})`;
+    super(
+      `Another lambdalith server is already running on ${dataDir}${holder}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -99,7 +104,10 @@ export class DataDirInUseError extends Error {
  * // … serve with database.config …
  * await database.stop();
  */
-export async function useEmbeddedDynamoDbIfNeeded(config: Config, options: UseEmbeddedDynamoDbOptions): Promise<LocalDynamoDb> {
+export async function useEmbeddedDynamoDbIfNeeded(
+  config: Config,
+  options: UseEmbeddedDynamoDbOptions,
+): Promise<LocalDynamoDb> {
   if (config.dynamodb.endpoint !== undefined) return { config, stop: async () => undefined };
   const { dataDir } = config;
 
@@ -142,5 +150,8 @@ export async function useEmbeddedDynamoDbIfNeeded(config: Config, options: UseEm
 
 /** `config` pointed at a DynamoDB Local endpoint, which takes the fixed local credentials. */
 function withDynamoDbEndpoint(config: Config, endpoint: string): Config {
-  return Object.freeze({ ...config, dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }) });
+  return Object.freeze({
+    ...config,
+    dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }),
+  });
 }

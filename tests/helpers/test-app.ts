@@ -17,8 +17,15 @@ export function createTestApp(overrides: Record<string, string> = {}): { app: Ex
  * The real app on the test DynamoDB Local, hosted as `lambda.ts` hosts it: Lambda's configuration and the
  * SES sender (give `SES_ENDPOINT` a stand-in: there is no internet here).
  */
-export function createLambdaHostedTestApp(overrides: Record<string, string> = {}): { app: Express; deps: Dependencies } {
+export function createLambdaHostedTestApp(overrides: Record<string, string> = {}): {
+  app: Express;
+  deps: Dependencies;
+} {
   const config = loadConfig(lambdaTestEnv(overrides), { stdoutIsTty: false });
-  const deps = buildDependencies(config, { jwtSecret: TEST_JWT_SECRET }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) });
+  const deps = buildDependencies(
+    config,
+    { jwtSecret: TEST_JWT_SECRET },
+    { emailSender: sesEmailSender(config.email, config.dynamodb.region) },
+  );
   return { app: createApp(deps), deps };
 }

@@ -30,7 +30,11 @@ beforeAll(() => {
   consumerDir = mkdtempSync(join(tmpdir(), 'lambdalith-middleware-consumer-'));
   const packDir = join(consumerDir, 'pack');
   mkdirSync(packDir);
-  execFileSync('npm', ['pack', '--pack-destination', packDir, '--workspace', 'layers/middleware'], { cwd: projectDir, env, stdio: 'pipe' });
+  execFileSync('npm', ['pack', '--pack-destination', packDir, '--workspace', 'layers/middleware'], {
+    cwd: projectDir,
+    env,
+    stdio: 'pipe',
+  });
   const [tarball] = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack wrote no tarball');
 
@@ -59,7 +63,9 @@ function packedFiles(dir = installedDir, prefix = ''): string[] {
 describe('the packed @lambdalith/middleware', () => {
   it('ships the built bundle, its declarations and the source every export condition points to', () => {
     const files = packedFiles();
-    const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports['.'] ?? {})].map((target) => target.replace(/^\.\//, ''));
+    const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports['.'] ?? {})].map((target) =>
+      target.replace(/^\.\//, ''),
+    );
 
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
     expect(targets.filter((target) => !files.includes(target))).toEqual([]);
@@ -102,9 +108,21 @@ describe('the packed @lambdalith/middleware', () => {
 
     expect(JSON.parse(output)).toEqual({
       resolvedFrom: join(installedDir, 'dist/index.js'),
-      me: { status: 200, type: expect.stringMatching(/^application\/json/), body: { userId: 'user-1', roles: ['admin'], claims: expect.objectContaining({ sub: 'user-1' }) } },
-      anonymous: { status: 401, type: 'application/problem+json; charset=utf-8', body: expect.objectContaining({ status: 401, code: 'UNAUTHORIZED' }) },
-      conflict: { status: 409, type: 'application/problem+json; charset=utf-8', body: expect.objectContaining({ code: 'TAKEN', detail: 'Already there' }) },
+      me: {
+        status: 200,
+        type: expect.stringMatching(/^application\/json/),
+        body: { userId: 'user-1', roles: ['admin'], claims: expect.objectContaining({ sub: 'user-1' }) },
+      },
+      anonymous: {
+        status: 401,
+        type: 'application/problem+json; charset=utf-8',
+        body: expect.objectContaining({ status: 401, code: 'UNAUTHORIZED' }),
+      },
+      conflict: {
+        status: 409,
+        type: 'application/problem+json; charset=utf-8',
+        body: expect.objectContaining({ code: 'TAKEN', detail: 'Already there' }),
+      },
     });
   });
 
@@ -133,7 +151,15 @@ describe('the packed @lambdalith/middleware', () => {
     writeFileSync(
       join(consumerDir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', noEmit: true, types: ['node'], esModuleInterop: true },
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2023',
+          noEmit: true,
+          types: ['node'],
+          esModuleInterop: true,
+        },
         files: ['consumer.ts'],
       }),
     );

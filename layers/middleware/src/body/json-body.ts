@@ -96,7 +96,9 @@ function limitInBytes(limit: unknown): number {
   const [, amount = '', unit = ''] = match ?? [];
   const bytes = Math.floor(Number(amount) * (BYTE_UNITS[unit.toLowerCase()] ?? 0));
   if (bytes >= 1) return bytes;
-  throw new TypeError(`jsonBody(): "limit" must be a positive byte count or a string like '100kb', got ${JSON.stringify(limit)}`);
+  throw new TypeError(
+    `jsonBody(): "limit" must be a positive byte count or a string like '100kb', got ${JSON.stringify(limit)}`,
+  );
 }
 
 function isUtf8(req: Request): boolean {
@@ -108,7 +110,8 @@ function isUtf8(req: Request): boolean {
 function parseDeliveredBody(req: Request, delivered: Buffer | string, limit: number): unknown {
   const raw = typeof delivered === 'string' ? Buffer.from(delivered, 'utf8') : delivered;
   const bytes = inflate(raw, (req.headers['content-encoding'] ?? 'identity').toLowerCase(), limit);
-  if (bytes.length > limit) throw bodyTooLargeError(new RangeError(`body of ${bytes.length} bytes exceeds the limit of ${limit}`));
+  if (bytes.length > limit)
+    throw bodyTooLargeError(new RangeError(`body of ${bytes.length} bytes exceeds the limit of ${limit}`));
   // As iconv-lite does for body-parser: a UTF-8 byte order mark is not part of the text.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   return parseStrictJson(text);
@@ -143,7 +146,8 @@ function inflate(body: Buffer, contentEncoding: string, limit: number): Buffer {
 function parseStrictJson(text: string): unknown {
   if (text.length === 0) return {};
   const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') throw malformedJsonError(new SyntaxError('a JSON body must be an object or an array'));
+  if (first !== '{' && first !== '[')
+    throw malformedJsonError(new SyntaxError('a JSON body must be an object or an array'));
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

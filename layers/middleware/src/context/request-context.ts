@@ -130,7 +130,8 @@ function recordRoutePatternWhenMatched(req: Request): void {
       if (context === undefined) return;
       const path = (value as { path?: unknown } | undefined)?.path;
       if (typeof path === 'string') context.routePattern = joinPattern(this.baseUrl, path);
-      else if (Array.isArray(path)) context.routePattern = path.map((item) => joinPattern(this.baseUrl, String(item))).join('|');
+      else if (Array.isArray(path))
+        context.routePattern = path.map((item) => joinPattern(this.baseUrl, String(item))).join('|');
     },
   });
 }
@@ -160,12 +161,16 @@ function lambdaSourceIp(lambda: LambdaInvoke): string {
   const ip = requestContext?.http?.sourceIp ?? requestContext?.identity?.sourceIp;
   if (typeof ip === 'string' && ip !== '') return ip;
   if (requestContext?.elb === undefined) return '';
-  const forwarded = headerValue(headers, 'x-forwarded-for') ?? headerValue(multiValueHeaders, 'x-forwarded-for')?.at(-1);
+  const forwarded =
+    headerValue(headers, 'x-forwarded-for') ?? headerValue(multiValueHeaders, 'x-forwarded-for')?.at(-1);
   return forwarded?.split(',').at(-1)?.trim() ?? '';
 }
 
 // ALB passes header names as the client sent them (lower-cased in practice); match them the way HTTP does.
-function headerValue<T>(headers: Readonly<Record<string, T | undefined>> | null | undefined, name: string): T | undefined {
+function headerValue<T>(
+  headers: Readonly<Record<string, T | undefined>> | null | undefined,
+  name: string,
+): T | undefined {
   if (headers === undefined || headers === null) return undefined;
   const exact = headers[name];
   if (exact !== undefined) return exact;

@@ -1,6 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBodyEncodingError } from '../body/body-errors';
+import {
+  bodyTooLargeError,
+  invalidBodyError,
+  malformedJsonError,
+  unsupportedBodyEncodingError,
+} from '../body/body-errors';
 import { findRequestContext } from '../context/request-context';
 import { HttpError, InternalServerError, type FieldError } from './http-errors';
 
@@ -98,7 +103,12 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     const httpError = toHttpError(error, mapError);
     if (httpError.status >= 500) {
       // The request id joins this entry to the request's own log line and to the id the client was shown.
-      logger?.error('request failed', { error, status: httpError.status, code: httpError.code, requestId: findRequestContext(req)?.requestId });
+      logger?.error('request failed', {
+        error,
+        status: httpError.status,
+        code: httpError.code,
+        requestId: findRequestContext(req)?.requestId,
+      });
     }
     sendProblem(req, res, httpError);
   };

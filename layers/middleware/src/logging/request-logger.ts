@@ -44,7 +44,10 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
     if (logger.level <= LogLevelThreshold.INFO) {
       const startedAt = performance.now();
       onResponseFinished(res, () => {
-        logger.info('request completed', requestLogAttributes(req, res.statusCode, res.writableFinished, context, startedAt));
+        logger.info(
+          'request completed',
+          requestLogAttributes(req, res.statusCode, res.writableFinished, context, startedAt),
+        );
       });
     }
     next();

@@ -35,7 +35,11 @@ export function assertIntegerInRange(
   }
 }
 
-export function assertFunction(factory: string, option: string, value: unknown): asserts value is (...args: never[]) => unknown {
+export function assertFunction(
+  factory: string,
+  option: string,
+  value: unknown,
+): asserts value is (...args: never[]) => unknown {
   if (typeof value !== 'function') invalidOption(factory, option, 'a function', value);
 }
 

@@ -63,7 +63,11 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   return async function rateLimitMiddleware(req, res, next) {
     try {
       const nowMs = now();
-      const { count, resetAtMs } = await store.increment(`${keyPrefix}:${keyOf(req) || 'unknown'}`, windowSeconds, nowMs);
+      const { count, resetAtMs } = await store.increment(
+        `${keyPrefix}:${keyOf(req) || 'unknown'}`,
+        windowSeconds,
+        nowMs,
+      );
       const secondsToReset = Math.max(1, Math.ceil((resetAtMs - nowMs) / 1_000));
       res.setHeader('RateLimit-Limit', String(limit));
       res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));

@@ -37,7 +37,9 @@ export interface AuthConfig {
   readonly jwksUrl: string | undefined;
   /** Expected `iss` of the JWKS provider's tokens; set exactly when `jwksUrl` is. */
   readonly jwksIssuer: string | undefined;
-  /** Expected audience (`aud`, or Cognito's `client_id`) of the JWKS provider's tokens; set exactly when `jwksUrl` is. */
+  /**
+   * Expected audience (`aud`, or Cognito's `client_id`) of the JWKS provider's tokens; set exactly when `jwksUrl` is.
+   */
   readonly jwksAudience: string | undefined;
   readonly accessTokenTtlSeconds: number;
 }

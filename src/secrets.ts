@@ -67,7 +67,8 @@ export async function resolveJwtSecret(source: JwtSecretSource, options: Resolve
   const secret = answer.SecretString.trim();
   if (Buffer.byteLength(secret, 'utf8') < MIN_HS256_SECRET_BYTES) {
     throw new JwtSecretError(
-      `The JWT signing secret ${secretId} is shorter than ${MIN_HS256_SECRET_BYTES} bytes; store at least ${MIN_HS256_SECRET_BYTES} bytes of random data`,
+      `The JWT signing secret ${secretId} is shorter than ${MIN_HS256_SECRET_BYTES} bytes; ` +
+        `store at least ${MIN_HS256_SECRET_BYTES} bytes of random data`,
     );
   }
   return secret;

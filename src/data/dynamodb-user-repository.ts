@@ -259,7 +259,9 @@ export class DynamoDbUserRepository implements UserRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: userKey(id),
-          UpdateExpression: `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'} REMOVE lastFailedLoginAt`,
+          UpdateExpression:
+            `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'}` +
+            ' REMOVE lastFailedLoginAt',
           // Never overwrite a password changed since the check, and never resurrect a deleted user.
           ConditionExpression:
             rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',

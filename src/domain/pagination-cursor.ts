@@ -77,7 +77,10 @@ export class PaginationCursorCodec {
     return Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
   }
 
-  /** The position inside `cursor`. Throws {@link InvalidCursorError} for anything but a valid, live cursor of this binding. */
+  /**
+   * The position inside `cursor`. Throws {@link InvalidCursorError} for anything but a valid, live cursor of this
+   * binding.
+   */
   decode(cursor: string, binding: CursorBinding): ListPosition {
     if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
       throw new InvalidCursorError('not a cursor');

@@ -113,7 +113,8 @@ export class UserService {
 
   /**
    * Checks the password and issues a token. Every refusal is the same {@link InvalidCredentialsError},
-   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the email is unknown, the
+   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the
+   * email is unknown, the
    * password wrong or the account locked (only two attempts racing on one account differ: the loser reads
    * again).
    */

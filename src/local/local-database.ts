@@ -41,7 +41,8 @@ export interface LocalDatabase {
  * nothing is left running.
  *
  * @example
- * const database = await openLocalDatabase(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+ * const report = (line: string) => process.stderr.write(`${line}\n`);
+ * const database = await openLocalDatabase(config, { whenInUse: 'refuse', report });
  * // … serve with database.config …
  * await database.stop();
  */
@@ -87,7 +88,8 @@ export class DataDirInUseError extends Error {
         ? ''
         : ` (process ${pid}, an npm start or npm run create-admin, per ${runningDynamoDbFile(dataDir)})`;
     super(
-      `Another lambdalith server is already running on ${dataDir}${holder}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`,
+      `Another lambdalith server is already running on ${dataDir}${holder}. ` +
+        'Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).',
     );
     this.name = 'DataDirInUseError';
   }
@@ -100,7 +102,8 @@ export class DataDirInUseError extends Error {
  * holder whose database does not answer) and JavaNotFoundError.
  *
  * @example
- * const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+ * const report = (line: string) => process.stderr.write(`${line}\n`);
+ * const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report });
  * // … serve with database.config …
  * await database.stop();
  */

@@ -52,7 +52,8 @@ const paths: Record<string, Record<string, Operation>> = {
       tags: ['Auth'],
       summary: 'Register a new user',
       description:
-        'Creates a user with the role `user` and sends a welcome email (a failed email never fails the registration). ' +
+        'Creates a user with the role `user` and sends a welcome email ' +
+        '(a failed email never fails the registration). ' +
         'Unknown fields, `role` and `id` included, are rejected. Rate-limited per client IP.',
       operationId: 'register',
       requestBody: { required: true, content: json(ref('RegisterRequest')) },
@@ -122,7 +123,8 @@ const paths: Record<string, Record<string, Operation>> = {
           in: 'query',
           required: false,
           description:
-            'The `nextCursor` of the previous page: opaque, valid for the caller who received it, expires after an hour.',
+            'The `nextCursor` of the previous page: opaque, valid for the caller who received it, ' +
+            'expires after an hour.',
           schema: { type: 'string', maxLength: MAX_CURSOR_LENGTH },
         },
       ],
@@ -364,7 +366,8 @@ export function openApiDocument(version: string): Readonly<Record<string, unknow
       title: 'lambdalith',
       version,
       description:
-        'Users and auth on one Express app that runs as one AWS Lambda function. Errors are `application/problem+json`.',
+        'Users and auth on one Express app that runs as one AWS Lambda function. ' +
+        'Errors are `application/problem+json`.',
     },
     tags: [{ name: 'Auth' }, { name: 'Users' }, { name: 'Health' }, { name: 'Documentation' }],
     paths,

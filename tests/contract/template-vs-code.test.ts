@@ -180,7 +180,9 @@ describe("the function's permissions", () => {
     TransactWriteCommand: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
   };
 
-  /** Every (action, resource, condition keys) the bundled code can ask for, from the SDK commands its sources import. */
+  /**
+   * Every (action, resource, condition keys) the bundled code can ask for, from the SDK commands its sources import.
+   */
   function callsOfTheBundle(): { action: string; resource: string; context?: Record<string, string> }[] {
     const metafile = JSON.parse(readFileSync(join(dir, 'function.meta.json'), 'utf8')) as Metafile;
     const sources = Object.keys(metafile.inputs).filter((input) => input.startsWith('src/'));

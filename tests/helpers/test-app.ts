@@ -6,7 +6,9 @@ import { outboxEmailSender } from '../../src/email/outbox-email-sender';
 import { sesEmailSender } from '../../src/email/ses-email-sender';
 import { lambdaTestEnv, TEST_JWT_SECRET, testConfig } from './test-environment';
 
-/** The real app on the test DynamoDB Local, as supertest drives it, hosted as `npm start` hosts it (the email outbox). */
+/**
+ * The real app on the test DynamoDB Local, as supertest drives it, hosted as `npm start` hosts it (the email outbox).
+ */
 export function createTestApp(overrides: Record<string, string> = {}): { app: Express; deps: Dependencies } {
   const config = testConfig(overrides);
   const deps = buildDependencies(config, { jwtSecret: TEST_JWT_SECRET }, { emailSender: outboxEmailSender(config) });

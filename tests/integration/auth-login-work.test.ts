@@ -7,7 +7,9 @@ import { problemMap } from '../../src/routes/problem-map';
 /** The status a client would get for the service's error, decided where the app decides it. */
 const problemFor = problemMap({ isStoreUnavailable: () => false });
 
-/** A DynamoDB call as a timing observer would tell it apart: the operation, the kind of item, how it is read or written. */
+/**
+ * A DynamoDB call as a timing observer would tell it apart: the operation, the kind of item, how it is read or written.
+ */
 interface DynamoDbCall {
   readonly operation: string;
   readonly item: string;

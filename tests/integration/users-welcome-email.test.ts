@@ -8,7 +8,10 @@ import { createLambdaHostedTestApp } from '../helpers/test-app';
 import { localTestEnv } from '../helpers/test-environment';
 import { createUsersTestApp, register, storedUser, uniqueEmail } from '../helpers/user-fixtures';
 
-/** A stand-in for SES that misbehaves: `silent` accepts connections and never answers; `trickling` starts an answer and never finishes it. */
+/**
+ * A stand-in for SES that misbehaves: `silent` accepts connections and never answers; `trickling` starts an answer and
+ * never finishes it.
+ */
 async function brokenSes(behaviour: 'silent' | 'trickling'): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();

@@ -122,7 +122,8 @@ describe('DynamoDbUserRepository transactions', () => {
 
 describe('DynamoDbUserRepository delete', () => {
   it('reads the user again and releases the new email claim when the email changed between read and delete', async () => {
-    // Arrange: the first read sees the old email; the transaction's condition on it fails; the second read sees the new one
+    // Arrange: the first read sees the old email; the transaction's condition on it fails; the second read sees the new
+    // one
     const moved = { ...user, email: 'moved@example.com', version: 2 };
     const { client, transactions } = scriptedClient({ transactions: ['condition-failed', 'ok'], reads: [user, moved] });
 

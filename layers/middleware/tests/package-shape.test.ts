@@ -34,7 +34,9 @@ function localExports(): [string, string][] {
   return pairs;
 }
 
-/** The TSDoc block right before `name`'s declaration in `file`, or undefined (also for re-exported third-party names). */
+/**
+ * The TSDoc block right before `name`'s declaration in `file`, or undefined (also for re-exported third-party names).
+ */
 function docOf(name: string, file: string): string | undefined {
   const source = readFileSync(file, 'utf8');
   const declaration = new RegExp(

@@ -18,6 +18,7 @@ import {
   assertNonEmptyString,
   assertOptionsObject,
   invalidOption,
+  type OptionKeys,
 } from '../options/assert-options';
 import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
 
@@ -44,7 +45,12 @@ export interface VerifiedClaims {
  *
  * @example
  * ```ts
- * const options: AuthenticateOptions = { hs256Secret, issuer: 'lambdalith', audience: 'lambdalith-api', maxTokenAgeSeconds: 3600 };
+ * const options: AuthenticateOptions = {
+ *   hs256Secret,
+ *   issuer: 'lambdalith',
+ *   audience: 'lambdalith-api',
+ *   maxTokenAgeSeconds: 3600,
+ * };
  * ```
  */
 export interface AuthenticateOptions {
@@ -88,6 +94,18 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 // Far above any real token; the cap stops a huge header from costing a base64 decode and a MAC.
 const MAX_TOKEN_LENGTH = 8_192;
 
+const AUTHENTICATE_OPTIONS: OptionKeys<AuthenticateOptions> = {
+  hs256Secret: true,
+  issuer: true,
+  audience: true,
+  jwksUrl: true,
+  jwksIssuer: true,
+  jwksAudience: true,
+  maxTokenAgeSeconds: true,
+  clockToleranceSeconds: true,
+  loadPrincipal: true,
+};
+
 /**
  * Verifies `Authorization: Bearer <jwt>` and makes the caller available through `getAuth(req)` and the
  * request context. Algorithms are pinned per key source (HS256 for app tokens, RS256/ES256 for the optional
@@ -111,7 +129,7 @@ const MAX_TOKEN_LENGTH = 8_192;
  */
 export function authenticate(options: AuthenticateOptions): RequestHandler {
   const factory = 'authenticate()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, AUTHENTICATE_OPTIONS);
   const appKey = hs256Key(factory, options.hs256Secret);
   assertNonEmptyString(factory, 'issuer', options.issuer);
   assertNonEmptyString(factory, 'audience', options.audience);

@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } fro
 import express, { type Request, type RequestHandler } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/http-errors';
 import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBodyEncodingError } from './body-errors';
+import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
  * Options of {@link jsonBody}.
@@ -12,7 +13,10 @@ import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBod
  * ```
  */
 export interface JsonBodyOptions {
-  /** Largest accepted body, as bytes or a string such as `'100kb'` (`b`, `kb`, `mb`; 1 kb = 1024 bytes). Default `'100kb'`. */
+  /**
+   * Largest accepted body, as bytes or a string such as `'100kb'` (`b`, `kb`, `mb`; 1 kb = 1024 bytes). Default
+   * `'100kb'`.
+   */
   readonly limit?: number | string;
 }
 
@@ -29,6 +33,8 @@ const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 
  * ```
  */
 export type JsonBodyMiddleware = RequestHandler & Iterable<RequestHandler>;
+
+const JSON_BODY_OPTIONS: OptionKeys<JsonBodyOptions> = { limit: true };
 
 /**
  * Parses a JSON body, for the routes that take one (mount it per route, not globally, so routes without a
@@ -48,6 +54,7 @@ export type JsonBodyMiddleware = RequestHandler & Iterable<RequestHandler>;
  * ```
  */
 export function jsonBody(options: JsonBodyOptions = {}): JsonBodyMiddleware {
+  assertOptionsObject('jsonBody()', options, JSON_BODY_OPTIONS);
   const limit = limitInBytes(options.limit ?? '100kb');
   const parseStream = express.json({ limit, type: JSON_TYPES, strict: true });
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
+import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
  * Who made the request, once `authenticate()` has verified a token.
@@ -64,6 +65,8 @@ export interface RequestContextOptions {
   readonly header?: string;
 }
 
+const REQUEST_CONTEXT_OPTIONS: OptionKeys<RequestContextOptions> = { header: true };
+
 /**
  * Creates the per-request context and runs the rest of the stack inside it. Mount it first.
  *
@@ -78,6 +81,7 @@ export interface RequestContextOptions {
  * ```
  */
 export function requestContext(options: RequestContextOptions = {}): RequestHandler {
+  assertOptionsObject('requestContext()', options, REQUEST_CONTEXT_OPTIONS);
   const header = options.header ?? 'x-request-id';
   if (!/^[a-z0-9-]+$/i.test(header)) {
     throw new TypeError(`requestContext(): "header" must be a valid HTTP header name, got ${JSON.stringify(header)}`);

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import cors from 'cors';
-import { assertOptionsObject, invalidOption } from '../options/assert-options';
+import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 
 /**
  * Options of {@link corsPolicy}.
@@ -29,6 +29,8 @@ const EXPOSED_HEADERS = [
   'RateLimit-Reset',
 ];
 
+const CORS_POLICY_OPTIONS: OptionKeys<CorsPolicyOptions> = { origins: true, credentials: true };
+
 /**
  * CORS from an allowlist. An allowed origin is echoed in `Access-Control-Allow-Origin` (with
  * `Vary: Origin`); any other origin gets no CORS headers at all, so the browser refuses the response.
@@ -42,7 +44,7 @@ const EXPOSED_HEADERS = [
  */
 export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
   const factory = 'corsPolicy()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, CORS_POLICY_OPTIONS);
   const { origins } = options;
   if (!Array.isArray(origins))
     invalidOption(factory, 'origins', 'an array of origins such as https://app.example.com', origins);

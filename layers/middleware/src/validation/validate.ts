@@ -37,7 +37,8 @@ export function validate(...chains: ValidationChain[]): RequestHandler {
       !('builder' in chain)
     ) {
       throw new TypeError(
-        `validate(): argument ${index + 1} is not an express-validator chain (use body(), query(), param() or header())`,
+        `validate(): argument ${index + 1} is not an express-validator chain ` +
+          '(use body(), query(), param() or header())',
       );
     }
   }

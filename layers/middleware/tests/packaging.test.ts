@@ -61,15 +61,19 @@ function packedFiles(dir = installedDir, prefix = ''): string[] {
 }
 
 describe('the packed @lambdalith/middleware', () => {
-  it('ships the built bundle, its declarations and the source every export condition points to', () => {
+  it('ships the built bundle, its declarations, the source every export condition points to, and its README', () => {
     const files = packedFiles();
     const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports['.'] ?? {})].map((target) =>
       target.replace(/^\.\//, ''),
     );
 
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']),
+    );
     expect(targets.filter((target) => !files.includes(target))).toEqual([]);
-    expect(files.filter((file) => !/^(package\.json|dist\/.+\.(js|d\.ts)|src\/.+\.ts)$/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)|src\/.+\.ts)$/.test(file))).toEqual(
+      [],
+    );
   });
 
   it('loads with plain require() outside the repository, and its errorHandler and token round trip work', () => {

@@ -36,7 +36,9 @@ const externalInstalledPackages: Plugin = {
   name: 'external-installed-packages',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@lambdalith/middleware') || args.path.startsWith('node:') ? undefined : { path: args.path, external: true },
+      args.path.startsWith('@lambdalith/middleware') || args.path.startsWith('node:')
+        ? undefined
+        : { path: args.path, external: true },
     );
   },
 };
@@ -103,7 +105,12 @@ function healthEvent(): object {
     routeKey: '$default',
     rawPath: '/health',
     rawQueryString: '',
-    headers: { accept: 'application/json', host: 'api.example.com', 'user-agent': 'bench', 'x-forwarded-for': '198.51.100.1' },
+    headers: {
+      accept: 'application/json',
+      host: 'api.example.com',
+      'user-agent': 'bench',
+      'x-forwarded-for': '198.51.100.1',
+    },
     requestContext: {
       accountId: '123456789012',
       apiId: 'bench',
@@ -185,7 +192,11 @@ async function main(): Promise<void> {
   const bundle = await bundleLambdaHandler();
   const variants: Variant[] = [
     { name: 'bare express + serverless-express (hello)', handler: bareHelloHandler(), samples: [] },
-    { name: 'full stack, as deployed (INFO request log + EMF metrics)', handler: loadLambdaHandler(bundle, lambdaEnvironment({})), samples: [] },
+    {
+      name: 'full stack, as deployed (INFO request log + EMF metrics)',
+      handler: loadLambdaHandler(bundle, lambdaEnvironment({})),
+      samples: [],
+    },
     {
       name: 'full stack, logging and metrics off',
       handler: loadLambdaHandler(bundle, lambdaEnvironment({ LOG_LEVEL: 'WARN', METRICS_ENABLED: 'false' })),
@@ -224,7 +235,9 @@ async function main(): Promise<void> {
     );
   }
   const deployed = Math.min(...(variants[1]?.samples ?? [])) / bareBest;
-  process.stdout.write(`\nfull stack as deployed vs bare (best rounds): ${deployed.toFixed(2)}× (target ≤ 1.30×) ${deployed <= 1.3 ? 'OK' : 'OVER TARGET'}\n`);
+  process.stdout.write(
+    `\nfull stack as deployed vs bare (best rounds): ${deployed.toFixed(2)}× (target ≤ 1.30×) ${deployed <= 1.3 ? 'OK' : 'OVER TARGET'}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

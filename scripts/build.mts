@@ -16,7 +16,17 @@
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleMiddlewarePackage } from '../layers/middleware/scripts/build-package.mts';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import swaggerUiFiles from '../src/openapi/swagger-ui-files.json' with { type: 'json' };
@@ -48,7 +58,9 @@ export function layerPackageClosure(): Map<string, string> {
       const layerPath = layerRelativePath(found);
       if (closure.has(layerPath)) continue;
       if (name.startsWith('@aws-sdk/')) {
-        throw new Error(`the layer would ship ${name}; a layer precedes the runtime's SDK on NODE_PATH and would shadow it`);
+        throw new Error(
+          `the layer would ship ${name}; a layer precedes the runtime's SDK on NODE_PATH and would shadow it`,
+        );
       }
       closure.set(layerPath, found);
       const manifest = readJson(join(found, 'package.json'));
@@ -57,12 +69,17 @@ export function layerPackageClosure(): Map<string, string> {
   };
   // express is the layer's peer dependency: the layer provides it, so the function and the middleware
   // share one copy at run time instead of the bundle carrying its own.
-  visit(layerSourceDir, [...Object.keys(layerPackage.dependencies ?? {}), ...Object.keys(layerPackage.peerDependencies ?? {})]);
+  visit(layerSourceDir, [
+    ...Object.keys(layerPackage.dependencies ?? {}),
+    ...Object.keys(layerPackage.peerDependencies ?? {}),
+  ]);
   return closure;
 }
 
 function installedOptional(manifest: PackageJson, from: string): string[] {
-  return Object.keys(manifest.optionalDependencies ?? {}).filter((name) => findInstalledPackage(name, from) !== undefined);
+  return Object.keys(manifest.optionalDependencies ?? {}).filter(
+    (name) => findInstalledPackage(name, from) !== undefined,
+  );
 }
 
 // Node's own lookup: node_modules of the folder, then of each parent.
@@ -150,7 +167,15 @@ async function buildLayer(outDir: string): Promise<void> {
   const packageDir = join(nodeModules, layerPackage.name);
   await bundleMiddlewarePackage(join(packageDir, 'dist'));
   const { name, version, license, dependencies, peerDependencies } = layerPackage;
-  const manifest = { name, version, license, main: './dist/index.js', exports: { '.': './dist/index.js' }, dependencies, peerDependencies };
+  const manifest = {
+    name,
+    version,
+    license,
+    main: './dist/index.js',
+    exports: { '.': './dist/index.js' },
+    dependencies,
+    peerDependencies,
+  };
   writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
   for (const [layerPath, sourceDir] of layerPackageClosure()) {
@@ -175,7 +200,9 @@ const externalInstalledPackages: Plugin = {
   name: 'external-installed-packages',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith(`${layerPackage.name}`) || args.path.startsWith('node:') ? undefined : { path: args.path, external: true },
+      args.path.startsWith(`${layerPackage.name}`) || args.path.startsWith('node:')
+        ? undefined
+        : { path: args.path, external: true },
     );
   },
 };
@@ -215,7 +242,14 @@ function newestSourceTime(): number {
       newest = Math.max(newest, stats.mtimeMs);
     }
   };
-  for (const path of ['src', 'scripts', 'layers/middleware/src', 'package.json', 'layers/middleware/package.json', 'package-lock.json']) {
+  for (const path of [
+    'src',
+    'scripts',
+    'layers/middleware/src',
+    'package.json',
+    'layers/middleware/package.json',
+    'package-lock.json',
+  ]) {
     walk(join(root, path));
   }
   return newest;
@@ -240,7 +274,8 @@ async function main(): Promise<void> {
   });
   const targets = positionals.length > 0 ? positionals : ['function', 'layer', 'local'];
   for (const target of targets) {
-    if (!['function', 'layer', 'local'].includes(target)) throw new Error(`unknown build target "${target}" (function, layer, local)`);
+    if (!['function', 'layer', 'local'].includes(target))
+      throw new Error(`unknown build target "${target}" (function, layer, local)`);
   }
   mkdirSync(join(root, 'dist'), { recursive: true });
   // The default build keeps its metafile in dist/ (the test of the bundle reads one); a build elsewhere (sam

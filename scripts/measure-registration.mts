@@ -11,7 +11,9 @@
 import { randomBytes, randomUUID, scrypt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { url: { type: 'string', default: 'http://127.0.0.1:3000' }, samples: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string', default: 'http://127.0.0.1:3000' }, samples: { type: 'string', default: '10' } },
+});
 const base = values.url;
 const samples = Number(values.samples);
 
@@ -19,7 +21,9 @@ function stats(label: string, ms: number[]): void {
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   const mean = ms.reduce((sum, value) => sum + value, 0) / ms.length;
-  process.stdout.write(`${label.padEnd(34)} n=${ms.length}  min ${at(0).toFixed(0)}  median ${at(0.5).toFixed(0)}  p90 ${at(0.9).toFixed(0)}  max ${at(1).toFixed(0)}  mean ${mean.toFixed(0)} ms\n`);
+  process.stdout.write(
+    `${label.padEnd(34)} n=${ms.length}  min ${at(0).toFixed(0)}  median ${at(0.5).toFixed(0)}  p90 ${at(0.9).toFixed(0)}  max ${at(1).toFixed(0)}  mean ${mean.toFixed(0)} ms\n`,
+  );
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -31,12 +35,18 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 function hashOnce(): Promise<void> {
   return new Promise((resolve, reject) => {
     const N = 2 ** 17;
-    scrypt('a password to measure', randomBytes(16), 32, { N, r: 8, p: 1, maxmem: 2 * 128 * N * 8 }, (error) => (error ? reject(error) : resolve()));
+    scrypt('a password to measure', randomBytes(16), 32, { N, r: 8, p: 1, maxmem: 2 * 128 * N * 8 }, (error) =>
+      error ? reject(error) : resolve(),
+    );
   });
 }
 
 async function post(path: string, body: object): Promise<number> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -61,7 +71,11 @@ stats('POST /auth/register (sequential)', registrations);
 stats('POST /auth/login (sequential)', logins);
 
 const email = `race-${randomUUID()}@example.com`;
-const race = await timed(() => Promise.all(Array.from({ length: 50 }, (_, i) => post('/auth/register', { email, password, name: `Racer ${i}` }))));
+const race = await timed(() =>
+  Promise.all(Array.from({ length: 50 }, (_, i) => post('/auth/register', { email, password, name: `Racer ${i}` }))),
+);
 const counts: Record<string, number> = {};
 for (const status of race.result) counts[status] = (counts[status] ?? 0) + 1;
-process.stdout.write(`50 simultaneous same-email registrations: ${JSON.stringify(counts)} in ${race.ms.toFixed(0)} ms\n`);
+process.stdout.write(
+  `50 simultaneous same-email registrations: ${JSON.stringify(counts)} in ${race.ms.toFixed(0)} ms\n`,
+);

@@ -2,7 +2,8 @@
 //   dist/function.zip   index.js + index.js.map at the root, for `Handler: index.handler`
 //   dist/layer.zip      nodejs/node_modules/… at the root, which Lambda unpacks to /opt
 // It packages what `npm run build` left in dist/ (the npm script builds first).
-// Usage: node scripts/package.mts [--function DIR] [--layer DIR] [--out DIR]   (defaults: dist/function, dist/layer, dist)
+// Usage: node scripts/package.mts [--function DIR] [--layer DIR] [--out DIR]   (defaults: dist/function, dist/layer,
+// dist)
 //
 // The ZIP writer below is small and dependency-free: Node's own deflate and CRC-32, no `zip` binary needed
 // (Windows has none, slim containers neither). Its output is reproducible: entries are sorted, every timestamp
@@ -53,7 +54,8 @@ export function zipDirectory(sourceDir: string, zipFile: string): number {
     const compressed = deflateRawSync(data, { level: 9 });
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = crc32(data);
-    if (data.length > ZIP32_LIMIT || offset > ZIP32_LIMIT) throw new Error(`${name}: too large for a ZIP without ZIP64`);
+    if (data.length > ZIP32_LIMIT || offset > ZIP32_LIMIT)
+      throw new Error(`${name}: too large for a ZIP without ZIP64`);
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_FILE_HEADER, 0);

@@ -37,7 +37,9 @@ export interface AuthConfig {
   readonly jwksUrl: string | undefined;
   /** Expected `iss` of the JWKS provider's tokens; set exactly when `jwksUrl` is. */
   readonly jwksIssuer: string | undefined;
-  /** Expected audience (`aud`, or Cognito's `client_id`) of the JWKS provider's tokens; set exactly when `jwksUrl` is. */
+  /**
+   * Expected audience (`aud`, or Cognito's `client_id`) of the JWKS provider's tokens; set exactly when `jwksUrl` is.
+   */
   readonly jwksAudience: string | undefined;
   readonly accessTokenTtlSeconds: number;
 }
@@ -117,7 +119,10 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
     dynamodb: {
       endpoint,
       region: read.string('AWS_REGION', { default: inLambda ? undefined : 'us-east-1' }),
-      tableName: read.string('TABLE_NAME', { default: inLambda ? undefined : 'lambdalith', pattern: /^[a-zA-Z0-9_.-]{3,255}$/ }),
+      tableName: read.string('TABLE_NAME', {
+        default: inLambda ? undefined : 'lambdalith',
+        pattern: /^[a-zA-Z0-9_.-]{3,255}$/,
+      }),
       // No AWS credentials + a custom endpoint = DynamoDB Local, which takes any credentials.
       useLocalCredentials: usesEmulatorCredentials(endpoint, env),
       connectTimeoutMs: read.integer('DYNAMODB_CONNECT_TIMEOUT_MS', { default: 800, min: 50, max: 10_000 }),
@@ -132,7 +137,10 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
       // A second key source has its own issuer and audience. Unset, they fall back to the provider's
       // conventional issuer (the URL without /.well-known/jwks.json) and to JWT_AUDIENCE, which a
       // provider's tokens will not match: they are then refused (401), never accepted.
-      jwksIssuer: jwksUrl === undefined ? undefined : read.string('JWT_JWKS_ISSUER', { default: issuerOfJwksUrl(jwksUrl) ?? issuer }),
+      jwksIssuer:
+        jwksUrl === undefined
+          ? undefined
+          : read.string('JWT_JWKS_ISSUER', { default: issuerOfJwksUrl(jwksUrl) ?? issuer }),
       jwksAudience: jwksUrl === undefined ? undefined : read.string('JWT_JWKS_AUDIENCE', { default: audience }),
       accessTokenTtlSeconds: read.integer('JWT_TTL_SECONDS', { default: 3_600, min: 60, max: 3_600 }),
     },
@@ -159,7 +167,10 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
       },
     },
     email: {
-      from: read.string('EMAIL_FROM', { default: inLambda ? undefined : 'no-reply@localhost', pattern: /^[^\s@]+@[^\s@]+$/ }),
+      from: read.string('EMAIL_FROM', {
+        default: inLambda ? undefined : 'no-reply@localhost',
+        pattern: /^[^\s@]+@[^\s@]+$/,
+      }),
       sesEndpoint,
       useLocalCredentials: usesEmulatorCredentials(sesEndpoint, env),
     },
@@ -175,20 +186,32 @@ function readJwtSecret(read: EnvReader, inLambda: boolean): JwtSecretSource {
   // One source, so a plain-text JWT_SECRET can never silently override the deployed secret (and an ARN is
   // never silently ignored locally, where nothing reads Secrets Manager).
   if (inLambda && value !== undefined && secretId !== undefined) {
-    read.problem('JWT_SECRET', 'must not be set together with JWT_SECRET_ARN in Lambda (JWT_SECRET is for `sam local` only)');
+    read.problem(
+      'JWT_SECRET',
+      'must not be set together with JWT_SECRET_ARN in Lambda (JWT_SECRET is for `sam local` only)',
+    );
   }
   if (!inLambda && secretId !== undefined) {
-    read.problem('JWT_SECRET_ARN', 'is only read in Lambda; set JWT_SECRET locally, or leave both unset for a generated development secret');
+    read.problem(
+      'JWT_SECRET_ARN',
+      'is only read in Lambda; set JWT_SECRET locally, or leave both unset for a generated development secret',
+    );
   }
   if (value !== undefined) {
     if (Buffer.byteLength(value, 'utf8') < MIN_HS256_SECRET_BYTES) {
-      read.problem('JWT_SECRET', `must be at least ${MIN_HS256_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`);
+      read.problem(
+        'JWT_SECRET',
+        `must be at least ${MIN_HS256_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`,
+      );
     }
     return { kind: 'value', value };
   }
   if (secretId !== undefined) return { kind: 'secrets-manager', secretId };
   if (inLambda) {
-    read.problem('JWT_SECRET_ARN', 'is required in Lambda (the ARN of the Secrets Manager secret holding the JWT signing key)');
+    read.problem(
+      'JWT_SECRET_ARN',
+      'is required in Lambda (the ARN of the Secrets Manager secret holding the JWT signing key)',
+    );
     return { kind: 'value', value: '' };
   }
   // `npm start` works with no set-up: the local host generates a secret (src/local/development-secret.ts).
@@ -268,7 +291,11 @@ class EnvReader {
     return rule.default ?? false;
   }
 
-  oneOf<const T extends string>(name: string, allowed: readonly T[], rule: Rule<T> & { transform?: (value: string) => string }): T {
+  oneOf<const T extends string>(
+    name: string,
+    allowed: readonly T[],
+    rule: Rule<T> & { transform?: (value: string) => string },
+  ): T {
     const raw = this.optionalString(name);
     if (raw === undefined) return rule.default ?? this.missing(name, allowed[0] as T);
     const value = rule.transform ? rule.transform(raw) : raw;
@@ -297,10 +324,16 @@ class EnvReader {
   origins(name: string): string[] {
     const raw = this.optionalString(name);
     if (raw === undefined) return [];
-    const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    const origins = raw
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
     for (const origin of origins) {
       if (origin === '*' || !isOrigin(origin)) {
-        this.problem(name, 'must be a comma-separated list of origins such as https://app.example.com (no "*", no paths)');
+        this.problem(
+          name,
+          'must be a comma-separated list of origins such as https://app.example.com (no "*", no paths)',
+        );
         return [];
       }
     }
@@ -320,4 +353,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-

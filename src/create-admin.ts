@@ -83,10 +83,15 @@ export async function runCreateAdmin(
     // The running server's DynamoDB Local if there is one; else one of our own, announced under DATA_DIR
     // while it runs, so an `npm start` meanwhile refuses instead of opening the same folder a second time.
     database = await openLocalDatabase(config, { whenInUse: 'use', report: (line) => io.stderr(`${line}\n`) });
-    const { outcome, user } = await createOrPromote(database.config, { email: options.email, password, name: options.name });
+    const { outcome, user } = await createOrPromote(database.config, {
+      email: options.email,
+      password,
+      name: options.name,
+    });
     const what = { created: 'Created admin', promoted: 'Promoted to admin:', unchanged: 'Already an admin:' }[outcome];
     io.stdout(`${what} ${user.email} (id ${user.id}) in table ${database.config.dynamodb.tableName}\n`);
-    if (outcome === 'promoted' && password !== undefined) io.stdout('The existing password was kept; --password was not used.\n');
+    if (outcome === 'promoted' && password !== undefined)
+      io.stdout('The existing password was kept; --password was not used.\n');
     return 0;
   } catch (error) {
     io.stderr(`create-admin failed: ${describe(error)}\n`);
@@ -104,8 +109,13 @@ async function createOrPromote(
   // A one-off command would rather wait for a freshly started (cold) DynamoDB Local than fail. Nothing here
   // signs tokens or cursors, so a throwaway key will do where no secret value is at hand; it sends no
   // email, and were it to, a command run on a laptop writes to the local outbox.
-  const quiet: Config = { ...config, dynamodb: withPatientTimeouts(config.dynamodb), log: { ...config.log, level: 'SILENT' } };
-  const jwtSecret = config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
+  const quiet: Config = {
+    ...config,
+    dynamodb: withPatientTimeouts(config.dynamodb),
+    log: { ...config.log, level: 'SILENT' },
+  };
+  const jwtSecret =
+    config.auth.jwtSecret.kind === 'value' ? config.auth.jwtSecret.value : randomBytes(48).toString('base64url');
   const deps = buildDependencies(quiet, { jwtSecret }, { emailSender: outboxEmailSender(config) });
   try {
     return await deps.users.createOrPromoteAdmin(input);
@@ -118,7 +128,8 @@ function describe(error: unknown): string {
   if (error instanceof ValidationError) {
     return `${error.message}${error.violations.map((field) => `\n  ${field.field} ${field.message}`).join('')}`;
   }
-  if (error instanceof DomainError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError) return error.message;
+  if (error instanceof DomainError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError)
+    return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -140,7 +151,9 @@ if (require.main === module) {
   }).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`create-admin failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `create-admin failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(1);
     },
   );

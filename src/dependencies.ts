@@ -1,5 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger, createMetrics, createTokenIssuer, MetricUnit, type Logger, type Metrics } from '@lambdalith/middleware';
+import {
+  createLogger,
+  createMetrics,
+  createTokenIssuer,
+  MetricUnit,
+  type Logger,
+  type Metrics,
+} from '@lambdalith/middleware';
 import packageJson from '../package.json';
 import type { AppDependencies } from './app';
 import type { Config } from './config';
@@ -44,18 +51,30 @@ export interface HostServices {
 /** Builds clients → repositories → services, once per process (per cold start in Lambda). */
 export function buildDependencies(config: Config, secrets: ResolvedSecrets, host: HostServices): Dependencies {
   const logger = createLogger({ serviceName: config.serviceName, level: config.log.level, format: config.log.format });
-  const metrics = createMetrics({ namespace: config.metrics.namespace, serviceName: config.serviceName, enabled: config.metrics.enabled });
+  const metrics = createMetrics({
+    namespace: config.metrics.namespace,
+    serviceName: config.serviceName,
+    enabled: config.metrics.enabled,
+  });
   const documentClient = createDocumentClient(config.dynamodb);
   return {
     version: appVersion,
     logger,
     metrics,
     corsOrigins: config.corsOrigins,
-    authRateLimit: { store: new DynamoDbRateLimitStore(documentClient, config.dynamodb.tableName), ...config.rateLimit.auth },
+    authRateLimit: {
+      store: new DynamoDbRateLimitStore(documentClient, config.dynamodb.tableName),
+      ...config.rateLimit.auth,
+    },
     documentClient,
     checkReadiness: tableReadiness(documentClient, config.dynamodb.tableName),
     isStoreUnavailable: isDynamoDbUnavailable,
-    users: buildUserService(config, secrets.jwtSecret, { documentClient, logger, metrics, emails: host.emailSender(logger) }),
+    users: buildUserService(config, secrets.jwtSecret, {
+      documentClient,
+      logger,
+      metrics,
+      emails: host.emailSender(logger),
+    }),
     tokenVerification: tokenVerification(config, secrets.jwtSecret),
   };
 }

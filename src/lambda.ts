@@ -11,7 +11,8 @@ import { resolveJwtSecret } from './secrets';
 // Set by the esbuild build to the layer version the bundle was compiled against. Under jest there is no
 // build, and the source of the package is loaded directly, so its own version is the right answer.
 declare const __MIDDLEWARE_BUILT_AGAINST__: string | undefined;
-const builtAgainst = typeof __MIDDLEWARE_BUILT_AGAINST__ === 'string' ? __MIDDLEWARE_BUILT_AGAINST__ : middlewareVersion;
+const builtAgainst =
+  typeof __MIDDLEWARE_BUILT_AGAINST__ === 'string' ? __MIDDLEWARE_BUILT_AGAINST__ : middlewareVersion;
 
 type HttpHandler = (event: LambdaHttpEvent, context: Context) => Promise<unknown>;
 
@@ -23,7 +24,11 @@ const config = loadConfig();
 
 async function initialise(): Promise<HttpHandler> {
   const jwtSecret = await resolveJwtSecret(config.auth.jwtSecret, { region: config.dynamodb.region });
-  const deps = buildDependencies(config, { jwtSecret }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) });
+  const deps = buildDependencies(
+    config,
+    { jwtSecret },
+    { emailSender: sesEmailSender(config.email, config.dynamodb.region) },
+  );
   const app = createApp(deps);
   // Plain serverless-express: jsonBody() parses the body serverless-express already holds in memory, so a
   // rate limiter that awaits DynamoDB before it needs no custom framework hook here.

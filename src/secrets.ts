@@ -41,7 +41,8 @@ export interface ResolveJwtSecretOptions {
 export async function resolveJwtSecret(source: JwtSecretSource, options: ResolveJwtSecretOptions): Promise<string> {
   if (source.kind === 'value') return source.value;
   // Only local hosts generate one (src/local/development-secret.ts); config never yields it in Lambda.
-  if (source.kind === 'development') throw new JwtSecretError('No JWT signing secret is configured (JWT_SECRET or JWT_SECRET_ARN)');
+  if (source.kind === 'development')
+    throw new JwtSecretError('No JWT signing secret is configured (JWT_SECRET or JWT_SECRET_ARN)');
 
   const { secretId } = source;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -52,17 +53,22 @@ export async function resolveJwtSecret(source: JwtSecretSource, options: Resolve
     answer = await fetchSecret(secretId, signal);
   } catch (error) {
     const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : describe(error);
-    throw new JwtSecretError(`Could not read the JWT signing secret ${secretId} from Secrets Manager: ${reason}`, { cause: error });
+    throw new JwtSecretError(`Could not read the JWT signing secret ${secretId} from Secrets Manager: ${reason}`, {
+      cause: error,
+    });
   }
 
   if (answer.SecretString === undefined) {
-    throw new JwtSecretError(`The JWT signing secret ${secretId} has no SecretString (a binary secret is not supported)`);
+    throw new JwtSecretError(
+      `The JWT signing secret ${secretId} has no SecretString (a binary secret is not supported)`,
+    );
   }
   // Trimmed like every configuration value: a secret written from a file often ends with a newline.
   const secret = answer.SecretString.trim();
   if (Buffer.byteLength(secret, 'utf8') < MIN_HS256_SECRET_BYTES) {
     throw new JwtSecretError(
-      `The JWT signing secret ${secretId} is shorter than ${MIN_HS256_SECRET_BYTES} bytes; store at least ${MIN_HS256_SECRET_BYTES} bytes of random data`,
+      `The JWT signing secret ${secretId} is shorter than ${MIN_HS256_SECRET_BYTES} bytes; ` +
+        `store at least ${MIN_HS256_SECRET_BYTES} bytes of random data`,
     );
   }
   return secret;

@@ -69,11 +69,15 @@ class StartupError extends Error {
 }
 
 main().catch((error: unknown) => {
-  const explained = [ConfigError, JavaNotFoundError, DataDirInUseError, StartupError].some((type) => error instanceof type);
+  const explained = [ConfigError, JavaNotFoundError, DataDirInUseError, StartupError].some(
+    (type) => error instanceof type,
+  );
   if (explained && error instanceof Error) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -18,6 +18,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   // Resolve the package itself and @lambdalith/testing to their TypeScript source.
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
-  maxWorkers: 2,
   testTimeout: 20_000,
 };

@@ -12,7 +12,10 @@ import { createTableInput, tableDefinition } from './table-definition';
  * Creates the application table (and its TTL setting) when it does not exist yet. For DynamoDB Local
  * only: in AWS the table belongs to the CloudFormation stack.
  */
-export async function createTableIfMissing(client: DynamoDBDocumentClient, tableName: string): Promise<'created' | 'exists'> {
+export async function createTableIfMissing(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<'created' | 'exists'> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return 'exists';

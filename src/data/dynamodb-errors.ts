@@ -11,7 +11,15 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
 ]);
-const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
 
 /**
  * Whether an AWS SDK failure means "DynamoDB is unavailable right now" (timeouts, throttling after the SDK's

@@ -78,19 +78,28 @@ export class DynamoDbUserRepository implements UserRepository {
   }
 
   async findById(id: string): Promise<StoredUser | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: userKey(id), ConsistentRead: true }));
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(id), ConsistentRead: true }),
+    );
     return result.Item === undefined ? undefined : fromUserItem(result.Item);
   }
 
   async findUserIdByEmail(email: string): Promise<string | undefined> {
-    const claim = await this.client.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true }));
+    const claim = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true }),
+    );
     const userId = claim.Item?.['userId'];
     return typeof userId === 'string' ? userId : undefined;
   }
 
   async isEmailTaken(email: string): Promise<boolean> {
     const claim = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true, ProjectionExpression: 'PK' }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: emailKey(email),
+        ConsistentRead: true,
+        ProjectionExpression: 'PK',
+      }),
     );
     return claim.Item !== undefined;
   }
@@ -124,7 +133,11 @@ export class DynamoDbUserRepository implements UserRepository {
     const next: StoredUser = { ...current, ...changes, updatedAt, version: current.version + 1 };
     const moveEmail = changes.email !== undefined && changes.email !== current.email;
     const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':expected': current.version, ':next': next.version, ':updatedAt': updatedAt };
+    const values: Record<string, unknown> = {
+      ':expected': current.version,
+      ':next': next.version,
+      ':updatedAt': updatedAt,
+    };
     const assignments = ['#version = :next', '#updatedAt = :updatedAt'];
     for (const field of ['name', 'email', 'role', 'passwordHash'] as const) {
       const value = changes[field];
@@ -182,7 +195,8 @@ export class DynamoDbUserRepository implements UserRepository {
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.deleteAsRead(id);
       if (outcome !== 'changed meanwhile') return outcome === 'deleted';
-      if (attempt >= MAX_DELETE_ATTEMPTS) throw new Error(`deleting user ${id} kept failing its conditions: the user changed under every attempt`);
+      if (attempt >= MAX_DELETE_ATTEMPTS)
+        throw new Error(`deleting user ${id} kept failing its conditions: the user changed under every attempt`);
     }
   }
 
@@ -236,16 +250,25 @@ export class DynamoDbUserRepository implements UserRepository {
     }
   }
 
-  async clearPasswordFailures(id: string, rehash: { readonly from: string; readonly to: string } | undefined): Promise<void> {
+  async clearPasswordFailures(
+    id: string,
+    rehash: { readonly from: string; readonly to: string } | undefined,
+  ): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: userKey(id),
-          UpdateExpression: `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'} REMOVE lastFailedLoginAt`,
+          UpdateExpression:
+            `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'}` +
+            ' REMOVE lastFailedLoginAt',
           // Never overwrite a password changed since the check, and never resurrect a deleted user.
-          ConditionExpression: rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',
-          ExpressionAttributeValues: { ':zero': 0, ...(rehash === undefined ? {} : { ':from': rehash.from, ':to': rehash.to }) },
+          ConditionExpression:
+            rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ...(rehash === undefined ? {} : { ':from': rehash.from, ':to': rehash.to }),
+          },
         }),
       );
     } catch (error) {
@@ -307,7 +330,8 @@ function toUserItem(user: StoredUser): Record<string, unknown> {
 // Items are read back field by field (never spread), so storage attributes never leak into the domain,
 // and a malformed item fails loudly here rather than as a confusing response later.
 function fromUserItem(item: Record<string, unknown>): StoredUser {
-  const { id, email, name, role, createdAt, updatedAt, version, passwordHash, failedLoginCount, lastFailedLoginAt } = item;
+  const { id, email, name, role, createdAt, updatedAt, version, passwordHash, failedLoginCount, lastFailedLoginAt } =
+    item;
   if (
     typeof id !== 'string' ||
     typeof email !== 'string' ||

@@ -77,11 +77,16 @@ export class PaginationCursorCodec {
     return Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
   }
 
-  /** The position inside `cursor`. Throws {@link InvalidCursorError} for anything but a valid, live cursor of this binding. */
+  /**
+   * The position inside `cursor`. Throws {@link InvalidCursorError} for anything but a valid, live cursor of this
+   * binding.
+   */
   decode(cursor: string, binding: CursorBinding): ListPosition {
-    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('not a cursor');
+    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+      throw new InvalidCursorError('not a cursor');
     const bytes = Buffer.from(cursor, 'base64url');
-    if (bytes.length <= 1 + IV_BYTES + TAG_BYTES || bytes[0] !== FORMAT_VERSION) throw new InvalidCursorError('not a cursor');
+    if (bytes.length <= 1 + IV_BYTES + TAG_BYTES || bytes[0] !== FORMAT_VERSION)
+      throw new InvalidCursorError('not a cursor');
     const iv = bytes.subarray(1, 1 + IV_BYTES);
     const tag = bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const ciphertext = bytes.subarray(1 + IV_BYTES + TAG_BYTES);

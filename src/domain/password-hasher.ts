@@ -86,7 +86,14 @@ function derive(password: string, salt: Buffer, parameters: ScryptParameters): P
 }
 
 function format(parameters: ScryptParameters, salt: Buffer, key: Buffer): string {
-  return [PREFIX, parameters.log2N, parameters.r, parameters.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return [
+    PREFIX,
+    parameters.log2N,
+    parameters.r,
+    parameters.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$');
 }
 
 function parse(stored: string): { parameters: ScryptParameters; salt: Buffer; key: Buffer } | undefined {

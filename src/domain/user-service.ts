@@ -15,7 +15,16 @@ import { lockedUntil } from './login-backoff';
 import type { PaginationCursorCodec } from './pagination-cursor';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
-import { canonicalEmail, emailViolation, nameViolation, publicUser, type Actor, type Role, type StoredUser, type User } from './user';
+import {
+  canonicalEmail,
+  emailViolation,
+  nameViolation,
+  publicUser,
+  type Actor,
+  type Role,
+  type StoredUser,
+  type User,
+} from './user';
 import type { UserChanges, UserRepository } from './user-repository';
 import { welcomeEmail, type EmailSender } from './welcome-email';
 import { WorkQueue } from './work-queue';
@@ -104,11 +113,15 @@ export class UserService {
 
   /**
    * Checks the password and issues a token. Every refusal is the same {@link InvalidCredentialsError},
-   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the email is unknown, the
+   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the
+   * email is unknown, the
    * password wrong or the account locked (only two attempts racing on one account differ: the loser reads
    * again).
    */
-  async login(input: { readonly email: string; readonly password: string }): Promise<{ accessToken: string; expiresIn: number }> {
+  async login(input: {
+    readonly email: string;
+    readonly password: string;
+  }): Promise<{ accessToken: string; expiresIn: number }> {
     const user = await this.findByEmail(canonicalEmail(input.email));
     if (user === undefined) {
       await this.refuseLikeAPasswordCheck(input.password);
@@ -133,7 +146,10 @@ export class UserService {
    * Admins only. Throws `InvalidCursorError` or `InvalidListPositionError` for a cursor that is not a live
    * one of this caller's.
    */
-  async listUsers(actor: Actor, page: { readonly limit: number; readonly cursor: string | undefined }): Promise<{ users: User[]; nextCursor: string | null }> {
+  async listUsers(
+    actor: Actor,
+    page: { readonly limit: number; readonly cursor: string | undefined },
+  ): Promise<{ users: User[]; nextCursor: string | null }> {
     if (!isAdmin(actor)) throw new NotPermittedError('You do not have permission to do this');
     const binding = { listing: USER_LISTING, callerId: actor.userId };
     const after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
@@ -151,8 +167,15 @@ export class UserService {
   async updateUser(actor: Actor, id: string, precondition: VersionPrecondition, update: UserUpdate): Promise<User> {
     if (actor.userId !== id && !isAdmin(actor)) throw new UserNotFoundError();
     if (update.role !== undefined && !isAdmin(actor)) throw new NotPermittedError('Only an admin may change a role');
-    if (update.name === undefined && update.email === undefined && update.password === undefined && update.role === undefined) {
-      throw new ValidationError([{ field: 'body', message: 'must change at least one of name, email, password, role' }]);
+    if (
+      update.name === undefined &&
+      update.email === undefined &&
+      update.password === undefined &&
+      update.role === undefined
+    ) {
+      throw new ValidationError([
+        { field: 'body', message: 'must change at least one of name, email, password, role' },
+      ]);
     }
     assertValid({ name: update.name, email: update.email, password: update.password });
     if (precondition.kind === 'absent') throw new VersionRequiredError();
@@ -210,7 +233,10 @@ export class UserService {
     if (input.password === undefined) {
       throw new ValidationError([{ field: 'password', message: 'is required to create a new admin' }]);
     }
-    const user = await this.createUser({ email: input.email, password: input.password, name: input.name ?? 'Administrator' }, 'admin');
+    const user = await this.createUser(
+      { email: input.email, password: input.password, name: input.name ?? 'Administrator' },
+      'admin',
+    );
     return { outcome: 'created', user: publicUser(user) };
   }
 
@@ -267,7 +293,9 @@ export class UserService {
       if (await this.repository.claimPasswordAttempt(current.id, current.failedLoginCount, now)) {
         const check = await this.hasher.verify(password, current.passwordHash);
         if (check.matches) {
-          const rehash = check.needsRehash ? { from: current.passwordHash, to: await this.hasher.hash(password) } : undefined;
+          const rehash = check.needsRehash
+            ? { from: current.passwordHash, to: await this.hasher.hash(password) }
+            : undefined;
           await this.repository.clearPasswordFailures(current.id, rehash);
         }
         return check.matches;
@@ -314,7 +342,11 @@ function isAdmin(actor: Actor): boolean {
 }
 
 /** Validates what the routes validated already, so the rules hold for every caller (create-admin too). */
-function assertValid(input: { email?: string | undefined; password?: string | undefined; name?: string | undefined }): void {
+function assertValid(input: {
+  email?: string | undefined;
+  password?: string | undefined;
+  name?: string | undefined;
+}): void {
   const violations: FieldViolation[] = [];
   const check = (field: string, violation: string | undefined): void => {
     if (violation !== undefined) violations.push({ field, message: violation });

@@ -43,7 +43,9 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** The public view of a stored user. Listing the fields (rather than deleting some) keeps new secrets out by default. */
+/**
+ * The public view of a stored user. Listing the fields (rather than deleting some) keeps new secrets out by default.
+ */
 export function publicUser(user: User): User {
   const { id, email, name, role, createdAt, updatedAt, version } = user;
   return { id, email, name, role, createdAt, updatedAt, version };

@@ -7,7 +7,8 @@ export class WorkQueue {
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError('WorkQueue: concurrency must be a positive integer');
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new TypeError('WorkQueue: concurrency must be a positive integer');
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {

@@ -28,7 +28,13 @@ export class OutboxEmailSender implements EmailSender {
 
   async send(message: EmailMessage): Promise<void> {
     const createdAt = new Date().toISOString();
-    const entry: OutboxMessage = { from: this.fromAddress, to: message.to, subject: message.subject, text: message.text, createdAt };
+    const entry: OutboxMessage = {
+      from: this.fromAddress,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      createdAt,
+    };
     // Sortable by time, unique without coordination.
     const file = join(this.directory, `${createdAt.replace(/[:.]/g, '-')}-${randomUUID()}.json`);
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
@@ -42,6 +48,9 @@ export class OutboxEmailSender implements EmailSender {
 }
 
 /** The outbox sender for local hosts (`server.ts`, `create-admin`, tests): `DATA_DIR/outbox/`, logged. */
-export function outboxEmailSender(settings: { readonly dataDir: string; readonly email: EmailConfig }): (logger: OutboxLogger) => EmailSender {
+export function outboxEmailSender(settings: {
+  readonly dataDir: string;
+  readonly email: EmailConfig;
+}): (logger: OutboxLogger) => EmailSender {
   return (logger) => new OutboxEmailSender(join(settings.dataDir, 'outbox'), settings.email.from, logger);
 }

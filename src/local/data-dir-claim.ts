@@ -65,13 +65,18 @@ export function findDataDirHolder(dataDir: string): { readonly pid: number } | u
  * as DynamoDB Local (waiting up to `startTimeoutMs` while that process is still starting it); `undefined`
  * when no live process holds it, or its endpoint does not answer as DynamoDB Local.
  */
-export async function findRunningDynamoDb(dataDir: string, options: { readonly startTimeoutMs?: number } = {}): Promise<string | undefined> {
+export async function findRunningDynamoDb(
+  dataDir: string,
+  options: { readonly startTimeoutMs?: number } = {},
+): Promise<string | undefined> {
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   for (;;) {
     const holder = readAnnouncement(runningDynamoDbFile(dataDir));
     if (holder === undefined || !isAlive(holder.pid)) return undefined;
     if (holder.endpoint !== undefined) {
-      return isLoopbackHttp(holder.endpoint) && (await answersAsDynamoDbLocal(holder.endpoint)) ? holder.endpoint : undefined;
+      return isLoopbackHttp(holder.endpoint) && (await answersAsDynamoDbLocal(holder.endpoint))
+        ? holder.endpoint
+        : undefined;
     }
     if (Date.now() >= deadline) return undefined;
     await sleep(100);

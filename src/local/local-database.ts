@@ -41,7 +41,8 @@ export interface LocalDatabase {
  * nothing is left running.
  *
  * @example
- * const database = await openLocalDatabase(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+ * const report = (line: string) => process.stderr.write(`${line}\n`);
+ * const database = await openLocalDatabase(config, { whenInUse: 'refuse', report });
  * // … serve with database.config …
  * await database.stop();
  */
@@ -82,8 +83,14 @@ export interface UseEmbeddedDynamoDbOptions {
 /** Another live process holds the DynamoDB Local database under DATA_DIR. */
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, pid: number | undefined) {
-    const holder = pid === undefined ? '' : ` (process ${pid}, an npm start or npm run create-admin, per ${runningDynamoDbFile(dataDir)})`;
-    super(`Another lambdalith server is already running on ${dataDir}${holder}. Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).`);
+    const holder =
+      pid === undefined
+        ? ''
+        : ` (process ${pid}, an npm start or npm run create-admin, per ${runningDynamoDbFile(dataDir)})`;
+    super(
+      `Another lambdalith server is already running on ${dataDir}${holder}. ` +
+        'Stop it, or start this one with another DATA_DIR (or DYNAMODB_ENDPOINT).',
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -95,11 +102,15 @@ export class DataDirInUseError extends Error {
  * holder whose database does not answer) and JavaNotFoundError.
  *
  * @example
- * const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report: (line) => process.stderr.write(`${line}\n`) });
+ * const report = (line: string) => process.stderr.write(`${line}\n`);
+ * const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report });
  * // … serve with database.config …
  * await database.stop();
  */
-export async function useEmbeddedDynamoDbIfNeeded(config: Config, options: UseEmbeddedDynamoDbOptions): Promise<LocalDynamoDb> {
+export async function useEmbeddedDynamoDbIfNeeded(
+  config: Config,
+  options: UseEmbeddedDynamoDbOptions,
+): Promise<LocalDynamoDb> {
   if (config.dynamodb.endpoint !== undefined) return { config, stop: async () => undefined };
   const { dataDir } = config;
 
@@ -142,5 +153,8 @@ export async function useEmbeddedDynamoDbIfNeeded(config: Config, options: UseEm
 
 /** `config` pointed at a DynamoDB Local endpoint, which takes the fixed local credentials. */
 function withDynamoDbEndpoint(config: Config, endpoint: string): Config {
-  return Object.freeze({ ...config, dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }) });
+  return Object.freeze({
+    ...config,
+    dynamodb: Object.freeze({ ...config.dynamodb, endpoint, useLocalCredentials: true }),
+  });
 }

@@ -41,7 +41,10 @@ const paths: Record<string, Record<string, Operation>> = {
       tags: ['Health'],
       summary: 'Readiness: the table answers',
       operationId: 'getReadiness',
-      responses: { '200': { description: 'Ready', content: json(ref('Health')) }, '503': response('ServiceUnavailable') },
+      responses: {
+        '200': { description: 'Ready', content: json(ref('Health')) },
+        '503': response('ServiceUnavailable'),
+      },
     },
   },
   '/auth/register': {
@@ -49,14 +52,18 @@ const paths: Record<string, Record<string, Operation>> = {
       tags: ['Auth'],
       summary: 'Register a new user',
       description:
-        'Creates a user with the role `user` and sends a welcome email (a failed email never fails the registration). ' +
+        'Creates a user with the role `user` and sends a welcome email ' +
+        '(a failed email never fails the registration). ' +
         'Unknown fields, `role` and `id` included, are rejected. Rate-limited per client IP.',
       operationId: 'register',
       requestBody: { required: true, content: json(ref('RegisterRequest')) },
       responses: {
         '201': {
           description: 'Created',
-          headers: { ...etagHeader, Location: { description: 'The new user, `/users/{id}`.', schema: { type: 'string' } } },
+          headers: {
+            ...etagHeader,
+            Location: { description: 'The new user, `/users/{id}`.', schema: { type: 'string' } },
+          },
           content: json(ref('User')),
         },
         '400': response('ValidationFailed'),
@@ -105,12 +112,19 @@ const paths: Record<string, Record<string, Operation>> = {
       operationId: 'listUsers',
       security: bearer,
       parameters: [
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: USER_PAGE_MAX_SIZE, default: USER_PAGE_DEFAULT_SIZE } },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: USER_PAGE_MAX_SIZE, default: USER_PAGE_DEFAULT_SIZE },
+        },
         {
           name: 'cursor',
           in: 'query',
           required: false,
-          description: 'The `nextCursor` of the previous page: opaque, valid for the caller who received it, expires after an hour.',
+          description:
+            'The `nextCursor` of the previous page: opaque, valid for the caller who received it, ' +
+            'expires after an hour.',
           schema: { type: 'string', maxLength: MAX_CURSOR_LENGTH },
         },
       ],
@@ -147,7 +161,13 @@ const paths: Record<string, Record<string, Operation>> = {
       security: bearer,
       parameters: [
         userIdParameter,
-        { name: 'If-Match', in: 'header', required: true, description: 'The `ETag` from a previous read.', schema: { type: 'string' } },
+        {
+          name: 'If-Match',
+          in: 'header',
+          required: true,
+          description: 'The `ETag` from a previous read.',
+          schema: { type: 'string' },
+        },
       ],
       requestBody: { required: true, content: json(ref('UpdateUserRequest')) },
       responses: {
@@ -211,10 +231,18 @@ const problemResponse = (description: string, extraHeaders: Record<string, unkno
 
 const components = {
   securitySchemes: {
-    bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` from `POST /auth/login`.' },
+    bearerAuth: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'The `accessToken` from `POST /auth/login`.',
+    },
   },
   headers: {
-    ETag: { description: 'Strong entity tag of this version of the user; send it back in `If-Match`.', schema: { type: 'string' } },
+    ETag: {
+      description: 'Strong entity tag of this version of the user; send it back in `If-Match`.',
+      schema: { type: 'string' },
+    },
   },
   schemas: {
     Health: {
@@ -250,7 +278,12 @@ const components = {
       required: ['email', 'password', 'name'],
       properties: {
         email: { type: 'string', format: 'email', maxLength: EMAIL_MAX_LENGTH },
-        password: { type: 'string', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: 'Valid UTF-8.' },
+        password: {
+          type: 'string',
+          minLength: PASSWORD_MIN_LENGTH,
+          maxLength: PASSWORD_MAX_LENGTH,
+          description: 'Valid UTF-8.',
+        },
         name: { type: 'string', minLength: 1, maxLength: NAME_MAX_LENGTH },
       },
     },
@@ -305,7 +338,9 @@ const components = {
     },
   },
   responses: {
-    ValidationFailed: problemResponse('Invalid input (`VALIDATION_FAILED` with field errors), a malformed body, or an invalid cursor'),
+    ValidationFailed: problemResponse(
+      'Invalid input (`VALIDATION_FAILED` with field errors), a malformed body, or an invalid cursor',
+    ),
     Unauthorized: problemResponse('Missing, invalid or expired token, or wrong credentials', {
       'WWW-Authenticate': { schema: { type: 'string' } },
     }),
@@ -317,7 +352,9 @@ const components = {
     PayloadTooLarge: problemResponse('The body is too large'),
     UnsupportedMediaType: problemResponse('The body is not JSON'),
     TooManyRequests: problemResponse('Rate limit exceeded', { 'Retry-After': { schema: { type: 'integer' } } }),
-    ServiceUnavailable: problemResponse('The database is unavailable', { 'Retry-After': { schema: { type: 'integer' } } }),
+    ServiceUnavailable: problemResponse('The database is unavailable', {
+      'Retry-After': { schema: { type: 'integer' } },
+    }),
   },
 };
 
@@ -328,7 +365,9 @@ export function openApiDocument(version: string): Readonly<Record<string, unknow
     info: {
       title: 'lambdalith',
       version,
-      description: 'Users and auth on one Express app that runs as one AWS Lambda function. Errors are `application/problem+json`.',
+      description:
+        'Users and auth on one Express app that runs as one AWS Lambda function. ' +
+        'Errors are `application/problem+json`.',
     },
     tags: [{ name: 'Auth' }, { name: 'Users' }, { name: 'Health' }, { name: 'Documentation' }],
     paths,

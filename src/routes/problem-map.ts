@@ -48,21 +48,29 @@ const INVALID_CURSOR = 'The cursor is invalid or has expired; start again from t
 
 /** Every domain error class, and the problem it becomes. A class without a row is a 500 (and a failing test). */
 export const PROBLEM_TABLE: readonly ProblemRow<DomainError>[] = [
-  row(ValidationError, (error) =>
-    new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: error.violations }),
+  row(
+    ValidationError,
+    (error) => new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: error.violations }),
   ),
   // One message for an unknown email, a wrong password and a locked account.
-  row(InvalidCredentialsError, () => new UnauthorizedError('Invalid email or password', { code: 'INVALID_CREDENTIALS' })),
+  row(
+    InvalidCredentialsError,
+    () => new UnauthorizedError('Invalid email or password', { code: 'INVALID_CREDENTIALS' }),
+  ),
   row(NotPermittedError, (error) => new ForbiddenError(error.message)),
   row(UserNotFoundError, () => new NotFoundError('User not found', { code: 'USER_NOT_FOUND' })),
   row(EmailTakenError, () => new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' })),
   row(InvalidCursorError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
-  row(InvalidListPositionError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
+  row(
+    InvalidListPositionError,
+    (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error }),
+  ),
   // Optimistic locking, spoken as HTTP conditional requests (RFC 9110 §13, RFC 6585 §3).
   row(VersionRequiredError, () => new PreconditionRequiredError()),
   row(
     UnconditionalChangeError,
-    () => new PreconditionRequiredError('If-Match must carry the ETag of the version being changed; "*" is not accepted'),
+    () =>
+      new PreconditionRequiredError('If-Match must carry the ETag of the version being changed; "*" is not accepted'),
   ),
   row(StaleVersionError, (error) => new PreconditionFailedError(undefined, { cause: error })),
   row(

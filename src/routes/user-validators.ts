@@ -29,7 +29,12 @@ export const registerRules: ValidationChain[] = [
 ];
 
 export const loginRules: ValidationChain[] = [
-  body('email').isString().withMessage(MUST_BE_A_STRING).bail().isLength({ min: 1, max: EMAIL_MAX_LENGTH }).withMessage(`must be 1 to ${EMAIL_MAX_LENGTH} characters long`),
+  body('email')
+    .isString()
+    .withMessage(MUST_BE_A_STRING)
+    .bail()
+    .isLength({ min: 1, max: EMAIL_MAX_LENGTH })
+    .withMessage(`must be 1 to ${EMAIL_MAX_LENGTH} characters long`),
   body('password')
     .isString()
     .withMessage(MUST_BE_A_STRING)
@@ -52,10 +57,23 @@ export const updateUserRules: ValidationChain[] = [
     .bail()
     .isLength({ min: 1, max: MAX_SUBMITTED_PASSWORD_LENGTH })
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
-  body('role').optional().isIn(ROLES).withMessage(`must be one of ${ROLES.join(', ')}`),
+  body('role')
+    .optional()
+    .isIn(ROLES)
+    .withMessage(`must be one of ${ROLES.join(', ')}`),
 ];
 
 export const listUsersRules: ValidationChain[] = [
-  query('limit').optional().isInt({ min: 1, max: USER_PAGE_MAX_SIZE }).withMessage(`must be an integer from 1 to ${USER_PAGE_MAX_SIZE}`).toInt(),
-  query('cursor').optional().isString().withMessage(MUST_BE_A_STRING).bail().isLength({ min: 1, max: MAX_CURSOR_LENGTH }).withMessage('is not a cursor'),
+  query('limit')
+    .optional()
+    .isInt({ min: 1, max: USER_PAGE_MAX_SIZE })
+    .withMessage(`must be an integer from 1 to ${USER_PAGE_MAX_SIZE}`)
+    .toInt(),
+  query('cursor')
+    .optional()
+    .isString()
+    .withMessage(MUST_BE_A_STRING)
+    .bail()
+    .isLength({ min: 1, max: MAX_CURSOR_LENGTH })
+    .withMessage('is not a cursor'),
 ];

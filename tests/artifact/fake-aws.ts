@@ -59,10 +59,24 @@ export class FakeAws {
       const secretId = String(body['SecretId']);
       const value = this.secrets.get(secretId);
       if (value === undefined) {
-        reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }, 'application/x-amz-json-1.1');
+        reply(
+          400,
+          { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." },
+          'application/x-amz-json-1.1',
+        );
         return;
       }
-      reply(200, { ARN: secretId, Name: 'JwtSecret', SecretString: value, VersionId: randomUUID(), VersionStages: ['AWSCURRENT'] }, 'application/x-amz-json-1.1');
+      reply(
+        200,
+        {
+          ARN: secretId,
+          Name: 'JwtSecret',
+          SecretString: value,
+          VersionId: randomUUID(),
+          VersionStages: ['AWSCURRENT'],
+        },
+        'application/x-amz-json-1.1',
+      );
       return;
     }
     if (request.method === 'POST' && request.url === '/v2/email/outbound-emails') {

@@ -96,9 +96,15 @@ function routeOf(method: string, path: string): { routeKey: string; pathParamete
 }
 
 /** Sends one HTTP API (v2) request through the environment and reads the v2 result. */
-async function request(environment: LambdaEnvironment, spec: HttpRequestSpec): Promise<NormalizedResponse & { awsRequestId: string }> {
+async function request(
+  environment: LambdaEnvironment,
+  spec: HttpRequestSpec,
+): Promise<NormalizedResponse & { awsRequestId: string }> {
   const pathname = spec.path.split('?')[0] ?? spec.path;
-  const event = { ...httpApiV2.event({ sourceIp: `198.51.100.${randomInt(1, 255)}`, ...spec }), ...routeOf(spec.method, pathname) };
+  const event = {
+    ...httpApiV2.event({ sourceIp: `198.51.100.${randomInt(1, 255)}`, ...spec }),
+    ...routeOf(spec.method, pathname),
+  };
   const { awsRequestId, result } = await environment.invoke(event);
   return { ...httpApiV2.parseResult(result), awsRequestId };
 }
@@ -118,7 +124,9 @@ function filesUnder(root: string): string[] {
 /** Package names (scoped or not) installed in a node_modules folder, nested node_modules included. */
 function packagesIn(nodeModules: string, names = new Set<string>()): Set<string> {
   for (const entry of readdirSync(nodeModules)) {
-    const scoped = entry.startsWith('@') ? readdirSync(join(nodeModules, entry)).map((name) => `${entry}/${name}`) : [entry];
+    const scoped = entry.startsWith('@')
+      ? readdirSync(join(nodeModules, entry)).map((name) => `${entry}/${name}`)
+      : [entry];
     for (const name of scoped) {
       names.add(name);
       const nested = join(nodeModules, name, 'node_modules');
@@ -132,7 +140,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lambdalith-artifact-'));
   // The point is that only NODE_PATH and the task root can provide modules: no node_modules above us.
   for (let parent = dir; dirname(parent) !== parent; parent = dirname(parent)) {
-    if (existsSync(join(dirname(parent), 'node_modules'))) throw new Error(`${dirname(parent)}/node_modules would leak into the test`);
+    if (existsSync(join(dirname(parent), 'node_modules')))
+      throw new Error(`${dirname(parent)}/node_modules would leak into the test`);
   }
   artifacts = await samBuild(template, dir, { METAFILE: join(dir, 'function.meta.json') });
   aws = await FakeAws.start(new Map([[physicalId(template, 'JwtSecret', stack), JWT_SECRET_VALUE]]));
@@ -148,7 +157,11 @@ afterAll(async () => {
 
 describe('the function artifact (sam build → /var/task)', () => {
   it('holds the bundle with its source map at the root, where the handler setting points, and the docs page assets', () => {
-    const expected = [`${handlerModule}.js`, `${handlerModule}.js.map`, ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`)];
+    const expected = [
+      `${handlerModule}.js`,
+      `${handlerModule}.js.map`,
+      ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`),
+    ];
 
     expect(filesUnder(artifacts.task)).toEqual(expected.sort());
   });
@@ -163,9 +176,13 @@ describe('the function artifact (sam build → /var/task)', () => {
     const bundledFromLayer = Object.keys(metafile.inputs).filter(
       (input) =>
         input.startsWith('layers/middleware/') ||
-        [...layerPackages].some((name) => input.startsWith(`node_modules/${name}/`) || input.includes(`/node_modules/${name}/`)),
+        [...layerPackages].some(
+          (name) => input.startsWith(`node_modules/${name}/`) || input.includes(`/node_modules/${name}/`),
+        ),
     );
-    const externalImports = new Set(output?.imports.filter((imported) => imported.external === true).map((imported) => imported.path));
+    const externalImports = new Set(
+      output?.imports.filter((imported) => imported.external === true).map((imported) => imported.path),
+    );
 
     // Assert
     expect(layerPackages.has(LAYER_PACKAGE) && layerPackages.has('express')).toBe(true);
@@ -176,8 +193,12 @@ describe('the function artifact (sam build → /var/task)', () => {
 
 describe('the layer artifact (sam build → /opt)', () => {
   it('puts @lambdalith/middleware under nodejs/node_modules, at the version the function was built against', () => {
-    const manifest = JSON.parse(readFileSync(join(artifacts.opt, 'nodejs/node_modules', LAYER_PACKAGE, 'package.json'), 'utf8')) as { version: string };
-    const source = JSON.parse(readFileSync(join(PROJECT_ROOT, 'layers/middleware/package.json'), 'utf8')) as { version: string };
+    const manifest = JSON.parse(
+      readFileSync(join(artifacts.opt, 'nodejs/node_modules', LAYER_PACKAGE, 'package.json'), 'utf8'),
+    ) as { version: string };
+    const source = JSON.parse(readFileSync(join(PROJECT_ROOT, 'layers/middleware/package.json'), 'utf8')) as {
+      version: string;
+    };
 
     expect(readdirSync(artifacts.opt)).toEqual(['nodejs']);
     expect(readdirSync(join(artifacts.opt, 'nodejs'))).toEqual(['node_modules']);
@@ -190,7 +211,9 @@ describe('the layer artifact (sam build → /opt)', () => {
     // Pure JavaScript runs on arm64 whatever machine built the layer; a native addon would be the builder's.
     expect(files.filter((file) => file.endsWith('.node') || file.endsWith('/binding.gyp'))).toEqual([]);
 
-    expect(files.filter((file) => file.startsWith('@aws-sdk/') || file.includes('/node_modules/@aws-sdk/'))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('@aws-sdk/') || file.includes('/node_modules/@aws-sdk/'))).toEqual(
+      [],
+    );
     expect(files.filter((file) => /\.d\.[cm]?ts$|\.map$/.test(file))).toEqual([]);
   });
 });
@@ -210,20 +233,39 @@ describe('the deployed function, invoked with HTTP API (v2) events', () => {
     const json = { 'content-type': 'application/json' };
 
     // Act
-    const registered = await request(lambda, { method: 'POST', path: '/auth/register', headers: json, body: JSON.stringify({ email, password, name: 'Artie Fact' }) });
-    const login = await request(lambda, { method: 'POST', path: '/auth/login', headers: json, body: JSON.stringify({ email, password }) });
+    const registered = await request(lambda, {
+      method: 'POST',
+      path: '/auth/register',
+      headers: json,
+      body: JSON.stringify({ email, password, name: 'Artie Fact' }),
+    });
+    const login = await request(lambda, {
+      method: 'POST',
+      path: '/auth/login',
+      headers: json,
+      body: JSON.stringify({ email, password }),
+    });
     const { accessToken } = JSON.parse(login.body) as { accessToken: string };
-    const me = await request(lambda, { method: 'GET', path: '/users/me', headers: { authorization: `Bearer ${accessToken}` } });
+    const me = await request(lambda, {
+      method: 'GET',
+      path: '/users/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
 
     // Assert
     expect(registered.statusCode).toBe(201);
     expect(login).toMatchObject({ statusCode: 200, headers: { 'cache-control': 'no-store' } });
     expect(JSON.parse(login.body)).toMatchObject({ tokenType: 'Bearer', accessToken: expect.any(String) });
     expect(me.statusCode).toBe(200);
-    expect(JSON.parse(me.body)).toMatchObject({ id: (JSON.parse(registered.body) as { id: string }).id, email, name: 'Artie Fact', role: 'user' });
+    expect(JSON.parse(me.body)).toMatchObject({
+      id: (JSON.parse(registered.body) as { id: string }).id,
+      email,
+      name: 'Artie Fact',
+      role: 'user',
+    });
   });
 
-  it('sends the welcome email from the template\'s EMAIL_FROM through SES', async () => {
+  it("sends the welcome email from the template's EMAIL_FROM through SES", async () => {
     // Arrange
     const email = `welcome-${randomUUID()}@example.com`;
 
@@ -245,7 +287,10 @@ describe('the deployed function, invoked with HTTP API (v2) events', () => {
   it('serves the docs page assets from the files shipped beside the bundle', async () => {
     const response = await request(lambda, { method: 'GET', path: '/docs/assets/swagger-ui.css' });
 
-    expect(response).toMatchObject({ statusCode: 200, headers: { 'content-type': expect.stringMatching(/^text\/css/) } });
+    expect(response).toMatchObject({
+      statusCode: 200,
+      headers: { 'content-type': expect.stringMatching(/^text\/css/) },
+    });
     expect(response.body).toBe(readFileSync(join(artifacts.task, 'swagger-ui/swagger-ui.css'), 'utf8'));
   });
 
@@ -256,7 +301,10 @@ describe('the deployed function, invoked with HTTP API (v2) events', () => {
 
     // Assert
     expect(aws.callsOf('secretsmanager:GetSecretValue')).toEqual([
-      { operation: 'secretsmanager:GetSecretValue', body: { SecretId: functionEnvironment(template, FUNCTION, stack)['JWT_SECRET_ARN'] } },
+      {
+        operation: 'secretsmanager:GetSecretValue',
+        body: { SecretId: functionEnvironment(template, FUNCTION, stack)['JWT_SECRET_ARN'] },
+      },
     ]);
   });
 });
@@ -270,7 +318,8 @@ describe('a function whose cold start cannot complete', () => {
     const built = readFileSync(join(packageDir, 'dist/index.js'), 'utf8');
     const versionLiteral = /(name: "@lambdalith\/middleware",\s*version: )"([^"]+)"/g;
     const [match, ...others] = [...built.matchAll(versionLiteral)];
-    if (match === undefined || others.length > 0) throw new Error('the layer build no longer inlines its version as the test expects');
+    if (match === undefined || others.length > 0)
+      throw new Error('the layer build no longer inlines its version as the test expects');
     writeFileSync(join(packageDir, 'dist/index.js'), built.replace(versionLiteral, '$1"2.0.0"'));
     const environment = startEnvironment(opt);
 
@@ -279,7 +328,9 @@ describe('a function whose cold start cannot complete', () => {
 
     // Assert
     expect(failure).toBeInstanceOf(InitError);
-    expect((failure as InitError).message).toContain(`@lambdalith/middleware layer 2.0.0 is attached, but this function was built against ${match[2] ?? ''}`);
+    expect((failure as InitError).message).toContain(
+      `@lambdalith/middleware layer 2.0.0 is attached, but this function was built against ${match[2] ?? ''}`,
+    );
   });
 
   it('fails the invocation with an error naming the secret when it cannot be read, and tries again on the next one', async () => {
@@ -289,15 +340,21 @@ describe('a function whose cold start cannot complete', () => {
     const before = aws.callsOf('secretsmanager:GetSecretValue').length;
 
     // Act
-    const first: unknown = await environment.invoke(httpApiV2.event({ method: 'GET', path: '/health' })).catch((error: unknown) => error);
-    const second: unknown = await environment.invoke(httpApiV2.event({ method: 'GET', path: '/health' })).catch((error: unknown) => error);
+    const first: unknown = await environment
+      .invoke(httpApiV2.event({ method: 'GET', path: '/health' }))
+      .catch((error: unknown) => error);
+    const second: unknown = await environment
+      .invoke(httpApiV2.event({ method: 'GET', path: '/health' }))
+      .catch((error: unknown) => error);
 
     // Assert
     for (const failure of [first, second]) {
       expect(failure).toBeInstanceOf(FunctionError);
       expect((failure as FunctionError).error).toMatchObject({
         name: 'JwtSecretError',
-        message: expect.stringContaining(`Could not read the JWT signing secret ${missingSecret} from Secrets Manager: ResourceNotFoundException`),
+        message: expect.stringContaining(
+          `Could not read the JWT signing secret ${missingSecret} from Secrets Manager: ResourceNotFoundException`,
+        ),
       });
     }
     expect(aws.callsOf('secretsmanager:GetSecretValue').slice(before)).toHaveLength(2);
@@ -311,7 +368,15 @@ describe('npm run package', () => {
     // Arrange
     const out = join(dir, 'zips');
     const again = join(dir, 'zips-again');
-    const packageArgs = (to: string): string[] => [join(PROJECT_ROOT, 'scripts/package.mts'), '--function', artifacts.task, '--layer', artifacts.opt, '--out', to];
+    const packageArgs = (to: string): string[] => [
+      join(PROJECT_ROOT, 'scripts/package.mts'),
+      '--function',
+      artifacts.task,
+      '--layer',
+      artifacts.opt,
+      '--out',
+      to,
+    ];
 
     // Act
     for (const to of [out, again]) {
@@ -322,7 +387,10 @@ describe('npm run package', () => {
     const layerZip = readZip(join(out, 'layer.zip'));
 
     // Assert
-    for (const [zip, source] of [[functionZip, artifacts.task], [layerZip, artifacts.opt]] as const) {
+    for (const [zip, source] of [
+      [functionZip, artifacts.task],
+      [layerZip, artifacts.opt],
+    ] as const) {
       expect([...zip.keys()].sort()).toEqual(filesUnder(source));
       for (const [name, data] of zip) expect(data.equals(readFileSync(join(source, name)))).toBe(true);
     }

@@ -46,7 +46,10 @@ const RUNTIME = join(__dirname, 'lambda-runtime.mts');
  */
 export class LambdaEnvironment {
   private readonly child: ChildProcess;
-  private readonly pending = new Map<number, { resolve: (value: Invocation) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: Invocation) => void; reject: (error: Error) => void }
+  >();
   private nextId = 1;
   private output = '';
   readonly ready: Promise<void>;

@@ -51,7 +51,8 @@ let handler: Handler;
 try {
   const [moduleName = 'index', exportName = 'handler'] = handlerSetting.split('.');
   const loaded: unknown = createRequire(join(taskRoot, 'runtime.cjs'))(join(taskRoot, moduleName));
-  const candidate = typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[exportName] : undefined;
+  const candidate =
+    typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[exportName] : undefined;
   if (typeof candidate !== 'function') throw new Error(`${handlerSetting} is not a function in ${taskRoot}`);
   handler = candidate as Handler;
   send({ type: 'ready' });
@@ -68,7 +69,8 @@ process.on('message', (message: InvokeRequest) => {
   queue = queue.then(async () => {
     const awsRequestId = randomUUID();
     // The runtime sets the trace header per invocation (Tracing: Active).
-    env['_X_AMZN_TRACE_ID'] = `Root=1-${Math.floor(Date.now() / 1_000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
+    env['_X_AMZN_TRACE_ID'] =
+      `Root=1-${Math.floor(Date.now() / 1_000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
     try {
       const result = await handler(message.event, context(awsRequestId));
       send({ type: 'result', id: message.id, awsRequestId, result });

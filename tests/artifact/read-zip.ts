@@ -9,12 +9,14 @@ import { crc32, inflateRawSync } from 'node:zlib';
 export function readZip(file: string): Map<string, Buffer> {
   const zip = readFileSync(file);
   const end = zip.length - 22;
-  if (zip.readUInt32LE(end) !== 0x06054b50) throw new Error(`${file}: no end-of-central-directory record where expected`);
+  if (zip.readUInt32LE(end) !== 0x06054b50)
+    throw new Error(`${file}: no end-of-central-directory record where expected`);
   const entries = zip.readUInt16LE(end + 10);
   let position = zip.readUInt32LE(end + 16);
   const files = new Map<string, Buffer>();
   for (let index = 0; index < entries; index++) {
-    if (zip.readUInt32LE(position) !== 0x02014b50) throw new Error(`${file}: central directory entry ${index} is corrupt`);
+    if (zip.readUInt32LE(position) !== 0x02014b50)
+      throw new Error(`${file}: central directory entry ${index} is corrupt`);
     const method = zip.readUInt16LE(position + 10);
     const crc = zip.readUInt32LE(position + 16);
     const compressedSize = zip.readUInt32LE(position + 20);

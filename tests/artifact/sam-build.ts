@@ -21,10 +21,15 @@ export interface BuiltArtifacts {
  * in the environment and the working directory elsewhere (SAM uses a scratch copy of the source; an empty
  * folder is stricter). The function lands in `<dir>/task`, the layer in `<dir>/opt`.
  */
-export async function samBuild(template: JsonObject, dir: string, extraEnv: Record<string, string> = {}): Promise<BuiltArtifacts> {
+export async function samBuild(
+  template: JsonObject,
+  dir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<BuiltArtifacts> {
   const targets: { logicalId: string; codeUri: string; artifactsDir: string }[] = [];
   for (const [logicalId, resource] of Object.entries(objectAt(template, 'Resources'))) {
-    if (!isObject(resource) || !isObject(resource['Metadata']) || resource['Metadata']['BuildMethod'] !== 'makefile') continue;
+    if (!isObject(resource) || !isObject(resource['Metadata']) || resource['Metadata']['BuildMethod'] !== 'makefile')
+      continue;
     const properties = objectAt(resource, 'Properties');
     const codeUri = properties['CodeUri'] ?? properties['ContentUri'];
     if (typeof codeUri !== 'string') throw new Error(`${logicalId} has no local CodeUri/ContentUri`);
@@ -37,7 +42,8 @@ export async function samBuild(template: JsonObject, dir: string, extraEnv: Reco
     await Promise.all(
       targets.map(async ({ logicalId, codeUri, artifactsDir }) => {
         const makefile = join(resolve(PROJECT_ROOT, codeUri), 'Makefile');
-        if (!existsSync(makefile)) throw new Error(`sam build would find no Makefile for ${logicalId}: ${makefile} is missing`);
+        if (!existsSync(makefile))
+          throw new Error(`sam build would find no Makefile for ${logicalId}: ${makefile} is missing`);
         mkdirSync(artifactsDir, { recursive: true });
         await run('make', ['--makefile', makefile, `build-${logicalId}`], {
           cwd: scratch,

@@ -16,10 +16,29 @@ export const PROJECT_ROOT = join(__dirname, '../..');
 export const TEMPLATE_PATH = join(PROJECT_ROOT, 'template.yaml');
 
 // Short form → long form, as CloudFormation reads them. `!GetAtt A.B` is the one scalar that splits.
-const FUNCTIONS_WITH_SCALAR_FORM = ['Ref', 'Condition', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Base64', 'Fn::GetAZs', 'Fn::ImportValue'];
+const FUNCTIONS_WITH_SCALAR_FORM = [
+  'Ref',
+  'Condition',
+  'Fn::Sub',
+  'Fn::GetAtt',
+  'Fn::Base64',
+  'Fn::GetAZs',
+  'Fn::ImportValue',
+];
 const FUNCTIONS_WITH_SEQUENCE_FORM = [
-  'Fn::Sub', 'Fn::GetAtt', 'Fn::If', 'Fn::Equals', 'Fn::Not', 'Fn::And', 'Fn::Or', 'Fn::Select', 'Fn::Join',
-  'Fn::Split', 'Fn::FindInMap', 'Fn::Cidr', 'Fn::GetAZs',
+  'Fn::Sub',
+  'Fn::GetAtt',
+  'Fn::If',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Select',
+  'Fn::Join',
+  'Fn::Split',
+  'Fn::FindInMap',
+  'Fn::Cidr',
+  'Fn::GetAZs',
 ];
 const FUNCTIONS_WITH_MAPPING_FORM = ['Fn::Base64', 'Fn::ImportValue', 'Fn::Transform', 'Fn::GetAZs'];
 
@@ -33,16 +52,29 @@ const cloudFormationTags: (ScalarTag | CollectionTag)[] = [
     }),
   ),
   ...FUNCTIONS_WITH_SEQUENCE_FORM.map(
-    (name): CollectionTag => ({ tag: shortName(name), collection: 'seq', resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [name]: value.toJSON() }) }),
+    (name): CollectionTag => ({
+      tag: shortName(name),
+      collection: 'seq',
+      resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [name]: value.toJSON() }),
+    }),
   ),
   ...FUNCTIONS_WITH_MAPPING_FORM.map(
-    (name): CollectionTag => ({ tag: shortName(name), collection: 'map', resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [name]: value.toJSON() }) }),
+    (name): CollectionTag => ({
+      tag: shortName(name),
+      collection: 'map',
+      resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [name]: value.toJSON() }),
+    }),
   ),
 ];
 
 /** Parses CloudFormation YAML, short-form tags included, into its JSON form. Unknown tags are errors. */
 export function parseTemplate(text: string): JsonObject {
-  const parsed: unknown = parse(text, { customTags: cloudFormationTags, strict: true, prettyErrors: true, uniqueKeys: true });
+  const parsed: unknown = parse(text, {
+    customTags: cloudFormationTags,
+    strict: true,
+    prettyErrors: true,
+    uniqueKeys: true,
+  });
   if (!isObject(parsed)) throw new Error('the template is not a YAML mapping');
   return parsed;
 }
@@ -79,7 +111,12 @@ export interface StackContext {
   readonly physicalIds?: Readonly<Record<string, string>>;
 }
 
-export const TEST_STACK: StackContext = { parameters: {}, region: 'us-east-1', accountId: '123456789012', stackName: 'lambdalith' };
+export const TEST_STACK: StackContext = {
+  parameters: {},
+  region: 'us-east-1',
+  accountId: '123456789012',
+  stackName: 'lambdalith',
+};
 
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = Json | typeof NO_VALUE;
@@ -122,7 +159,8 @@ class Evaluator {
     if (!isObject(value)) return value;
     const keys = Object.keys(value);
     const only = keys.length === 1 ? keys[0] : undefined;
-    if (only !== undefined && (only === 'Ref' || only.startsWith('Fn::'))) return this.intrinsic(only, value[only] ?? null);
+    if (only !== undefined && (only === 'Ref' || only.startsWith('Fn::')))
+      return this.intrinsic(only, value[only] ?? null);
     const result: JsonObject = {};
     for (const [key, child] of Object.entries(value)) {
       const resolved = this.resolve(child);
@@ -139,7 +177,9 @@ class Evaluator {
         return this.sub(argument);
       case 'Fn::If': {
         const [condition, whenTrue, whenFalse] = asArray(argument, name, 3);
-        return this.resolve(this.condition(asString(condition ?? null, name)) ? (whenTrue ?? null) : (whenFalse ?? null));
+        return this.resolve(
+          this.condition(asString(condition ?? null, name)) ? (whenTrue ?? null) : (whenFalse ?? null),
+        );
       }
       case 'Fn::Equals': {
         const [left, right] = asArray(argument, name, 2).map((item) => this.resolve(item));
@@ -207,7 +247,9 @@ class Evaluator {
     const [logicalId, property] = name.split('.', 2);
     if (logicalId !== undefined && isObject(objectAt(this.template, 'Resources')[logicalId])) {
       const id = physicalId(this.template, logicalId, this.stack);
-      return property === 'Alias' ? `arn:aws:lambda:${this.stack.region}:${this.stack.accountId}:function:${id}:live` : id;
+      return property === 'Alias'
+        ? `arn:aws:lambda:${this.stack.region}:${this.stack.accountId}:function:${id}:live`
+        : id;
     }
     throw new Error(`Ref to unknown ${name}`);
   }
@@ -219,7 +261,9 @@ class Evaluator {
       const fromMap = extra[name];
       if (fromMap !== undefined) return String(this.resolve(fromMap));
       const [logicalId, attribute] = name.split('.', 2);
-      return String(attribute === undefined ? this.ref(name) : this.intrinsic('Fn::GetAtt', [logicalId ?? '', attribute]));
+      return String(
+        attribute === undefined ? this.ref(name) : this.intrinsic('Fn::GetAtt', [logicalId ?? '', attribute]),
+      );
     });
   }
 }
@@ -243,7 +287,8 @@ function asArray(value: Json, context: string, length?: number): Json[] {
 export function withGlobals(template: JsonObject, logicalId: string): JsonObject {
   const resource = objectAt(template, 'Resources', logicalId);
   const section = String(resource['Type']).replace('AWS::Serverless::', '');
-  const globals = isObject(template['Globals']) && isObject(template['Globals'][section]) ? template['Globals'][section] : {};
+  const globals =
+    isObject(template['Globals']) && isObject(template['Globals'][section]) ? template['Globals'][section] : {};
   return mergeGlobals(globals, objectAt(resource, 'Properties'));
 }
 
@@ -264,9 +309,14 @@ function isIntrinsic(value: JsonObject): boolean {
 }
 
 /** The function's environment variables as a deployed stack would set them. */
-export function functionEnvironment(template: JsonObject, logicalId: string, stack: StackContext = TEST_STACK): Record<string, string> {
+export function functionEnvironment(
+  template: JsonObject,
+  logicalId: string,
+  stack: StackContext = TEST_STACK,
+): Record<string, string> {
   const properties = resolveIntrinsics(template, withGlobals(template, logicalId), stack);
-  const variables = isObject(properties) && isObject(properties['Environment']) ? properties['Environment']['Variables'] : undefined;
+  const variables =
+    isObject(properties) && isObject(properties['Environment']) ? properties['Environment']['Variables'] : undefined;
   if (!isObject(variables)) return {};
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)]));
 }
@@ -294,7 +344,9 @@ export function lambdaRuntimeEnvironment(
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: String(logging['LogGroup'] ?? `/aws/lambda/${functionName}`),
     AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[1]0123456789abcdef0123456789abcdef',
-    ...(logging['LogFormat'] === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: String(logging['ApplicationLogLevel'] ?? 'INFO') } : {}),
+    ...(logging['LogFormat'] === 'JSON'
+      ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: String(logging['ApplicationLogLevel'] ?? 'INFO') }
+      : {}),
     AWS_REGION: stack.region,
     AWS_DEFAULT_REGION: stack.region,
     AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
@@ -305,7 +357,11 @@ export function lambdaRuntimeEnvironment(
     LAMBDA_TASK_ROOT: paths.taskRoot,
     // Lambda's order: layers (versioned, then plain), then the task root. The runtime's own node_modules
     // (with its AWS SDK) is left out on purpose: the bundle must not need it.
-    NODE_PATH: [join(paths.optRoot, `nodejs/node${nodeMajor}/node_modules`), join(paths.optRoot, 'nodejs/node_modules'), paths.taskRoot].join(':'),
+    NODE_PATH: [
+      join(paths.optRoot, `nodejs/node${nodeMajor}/node_modules`),
+      join(paths.optRoot, 'nodejs/node_modules'),
+      paths.taskRoot,
+    ].join(':'),
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',

@@ -22,7 +22,9 @@ const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
-const workspacePackage = JSON.parse(readFileSync(join(PROJECT_ROOT, 'layers/middleware/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const workspacePackage = JSON.parse(readFileSync(join(PROJECT_ROOT, 'layers/middleware/package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
 const ignorePatterns = readFileSync(join(PROJECT_ROOT, '.dockerignore'), 'utf8')
   .split('\n')
   .map((line) => line.trim())
@@ -45,27 +47,44 @@ for (const instruction of dockerfile.getInstructions()) {
   }
 }
 const finalStage = stages.at(-1);
-const argumentsOf = (instruction: Instruction): string[] => instruction.getArguments().map((argument) => argument.getValue());
-const all = (keyword: string): Instruction[] => stages.flatMap((stage) => stage.instructions.filter((instruction) => instruction.getKeyword() === keyword));
-const inFinal = (keyword: string): Instruction[] => finalStage?.instructions.filter((instruction) => instruction.getKeyword() === keyword) ?? [];
+const argumentsOf = (instruction: Instruction): string[] =>
+  instruction.getArguments().map((argument) => argument.getValue());
+const all = (keyword: string): Instruction[] =>
+  stages.flatMap((stage) => stage.instructions.filter((instruction) => instruction.getKeyword() === keyword));
+const inFinal = (keyword: string): Instruction[] =>
+  finalStage?.instructions.filter((instruction) => instruction.getKeyword() === keyword) ?? [];
 const fromFlag = (instruction: Instruction): string | undefined =>
   instruction instanceof Copy ? (instruction.getFromFlag()?.getValue() ?? undefined) : undefined;
 
 /** .dockerignore's rule, for the patterns used here: a path is out when it or a parent folder matches. */
 function isIgnored(path: string): boolean {
   const toRegExp = (pattern: string): RegExp => {
-    const escaped = pattern.replace(/^\.\//, '').replace(/\/$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`^${escaped.replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(.*/)?')}$`);
+    const escaped = pattern
+      .replace(/^\.\//, '')
+      .replace(/\/$/, '')
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(
+      `^${escaped
+        .replace(/\*\*\//g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\u0000/g, '(.*/)?')}$`,
+    );
   };
   const parts = path.replace(/^\.\//, '').replace(/\/$/, '').split('/');
-  return parts.some((_part, index) => ignorePatterns.some((pattern) => toRegExp(pattern).test(parts.slice(0, index + 1).join('/'))));
+  return parts.some((_part, index) =>
+    ignorePatterns.some((pattern) => toRegExp(pattern).test(parts.slice(0, index + 1).join('/'))),
+  );
 }
 
 describe('Dockerfile.local', () => {
   it('copies from the build context only files that exist and that .dockerignore lets through', () => {
     const sources = all('COPY')
       .filter((copy) => fromFlag(copy) === undefined)
-      .flatMap((copy) => argumentsOf(copy).filter((argument) => !argument.startsWith('--')).slice(0, -1));
+      .flatMap((copy) =>
+        argumentsOf(copy)
+          .filter((argument) => !argument.startsWith('--'))
+          .slice(0, -1),
+      );
 
     expect(sources.length).toBeGreaterThan(0);
     expect(sources.filter((source) => !existsSync(join(PROJECT_ROOT, source)))).toEqual([]);
@@ -74,7 +93,9 @@ describe('Dockerfile.local', () => {
 
   it('copies between stages only from stages defined before', () => {
     const copies = stages.flatMap((stage, index) =>
-      stage.instructions.filter((instruction) => instruction.getKeyword() === 'COPY' && fromFlag(instruction) !== undefined).map((copy) => ({ from: fromFlag(copy), earlier: stages.slice(0, index).map((earlier) => earlier.name) })),
+      stage.instructions
+        .filter((instruction) => instruction.getKeyword() === 'COPY' && fromFlag(instruction) !== undefined)
+        .map((copy) => ({ from: fromFlag(copy), earlier: stages.slice(0, index).map((earlier) => earlier.name) })),
     );
 
     expect(copies.length).toBeGreaterThan(0);
@@ -83,8 +104,12 @@ describe('Dockerfile.local', () => {
 
   it('runs only npm scripts that package.json defines', () => {
     const scripts = all('RUN')
-      .flatMap((instruction) => [...(instruction.getArgumentsContent() ?? '').matchAll(/npm (?:run(?:-script)?|start|test)\s*([\w:-]*)/g)])
-      .map((match) => (match[0].startsWith('npm start') ? 'start' : match[0].startsWith('npm test') ? 'test' : (match[1] ?? '')));
+      .flatMap((instruction) => [
+        ...(instruction.getArgumentsContent() ?? '').matchAll(/npm (?:run(?:-script)?|start|test)\s*([\w:-]*)/g),
+      ])
+      .map((match) =>
+        match[0].startsWith('npm start') ? 'start' : match[0].startsWith('npm test') ? 'test' : (match[1] ?? ''),
+      );
 
     expect(scripts.length).toBeGreaterThan(0);
     expect(scripts.filter((script) => packageJson.scripts[script] === undefined)).toEqual([]);
@@ -99,7 +124,9 @@ describe('Dockerfile.local', () => {
   it('runs the server as the non-root node user with node itself, exposes its port and checks /health', () => {
     const cmd = inFinal('CMD')[0];
     const healthcheck = inFinal('HEALTHCHECK')[0]?.getArgumentsContent() ?? '';
-    const env = inFinal('ENV').map((instruction) => instruction.getArgumentsContent() ?? '').join(' ');
+    const env = inFinal('ENV')
+      .map((instruction) => instruction.getArgumentsContent() ?? '')
+      .join(' ');
 
     expect(cmd?.getArgumentsContent()).toBe('["node", "dist/server.js"]');
     expect(inFinal('USER').map(argumentsOf)).toEqual([['node']]);
@@ -120,11 +147,25 @@ describe('Dockerfile.local', () => {
     beforeAll(async () => {
       out = mkdtempSync(join(tmpdir(), 'lambdalith-docker-'));
       // What the build stage runs (`npm run build -- local`), sent to a temp folder instead of dist/.
-      const buildRun = all('RUN').map((instruction) => instruction.getArgumentsContent() ?? '').find((command) => command.startsWith('npm run build'));
+      const buildRun = all('RUN')
+        .map((instruction) => instruction.getArgumentsContent() ?? '')
+        .find((command) => command.startsWith('npm run build'));
       const [, script = '', extraArguments = ''] = /^npm run (\S+)(?: -- (.*))?$/.exec(buildRun ?? '') ?? [];
       const [node = '', ...command] = (packageJson.scripts[script] ?? '').split(' ');
-      if (node !== 'node') throw new Error(`the build script is no longer "node …": ${packageJson.scripts[script] ?? ''}`);
-      await run(process.execPath, [...command, ...extraArguments.split(' '), '--out-local', join(out, 'dist'), '--local-metafile', join(out, 'local.meta.json')], { cwd: PROJECT_ROOT });
+      if (node !== 'node')
+        throw new Error(`the build script is no longer "node …": ${packageJson.scripts[script] ?? ''}`);
+      await run(
+        process.execPath,
+        [
+          ...command,
+          ...extraArguments.split(' '),
+          '--out-local',
+          join(out, 'dist'),
+          '--local-metafile',
+          join(out, 'local.meta.json'),
+        ],
+        { cwd: PROJECT_ROOT },
+      );
     }, 60_000);
 
     afterAll(() => {
@@ -140,13 +181,21 @@ describe('Dockerfile.local', () => {
     it('leaves external only packages the production install (npm ci --omit=dev) provides', () => {
       // Arrange
       const metafile = JSON.parse(readFileSync(join(out, 'local.meta.json'), 'utf8')) as Metafile;
-      const production = new Set([...Object.keys(packageJson.dependencies), ...Object.keys(workspacePackage.dependencies)]);
+      const production = new Set([
+        ...Object.keys(packageJson.dependencies),
+        ...Object.keys(workspacePackage.dependencies),
+      ]);
       const builtins = new Set(builtinModules);
-      const packageOf = (path: string): string => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : (path.split('/')[0] ?? path));
+      const packageOf = (path: string): string =>
+        path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : (path.split('/')[0] ?? path);
 
       // Act
-      const external = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
-      const notProduction = external.filter((path) => !path.startsWith('node:') && !builtins.has(path) && !production.has(packageOf(path)));
+      const external = Object.values(metafile.outputs).flatMap((output) =>
+        output.imports.filter((imported) => imported.external).map((imported) => imported.path),
+      );
+      const notProduction = external.filter(
+        (path) => !path.startsWith('node:') && !builtins.has(path) && !production.has(packageOf(path)),
+      );
 
       // Assert
       expect(external.length).toBeGreaterThan(0);

@@ -1,4 +1,11 @@
-import { isObject, resolveIntrinsics, withGlobals, type Json, type JsonObject, type StackContext } from './cloudformation';
+import {
+  isObject,
+  resolveIntrinsics,
+  withGlobals,
+  type Json,
+  type JsonObject,
+  type StackContext,
+} from './cloudformation';
 
 /** One IAM policy statement, intrinsics resolved. */
 export interface Statement {
@@ -18,8 +25,16 @@ const SAM_POLICY_TEMPLATES: Record<string, (parameters: JsonObject, stack: Stack
     {
       Effect: 'Allow',
       Action: [
-        'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem',
-        'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:ConditionCheckItem',
       ],
       Resource: [
         `arn:aws:dynamodb:${region}:${accountId}:table/${String(TableName)}`,
@@ -32,14 +47,18 @@ const SAM_POLICY_TEMPLATES: Record<string, (parameters: JsonObject, stack: Stack
   ],
 };
 
-const asList = (value: Json | undefined): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+const asList = (value: Json | undefined): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
 
 /** The statements of a function's `Policies`, with SAM policy templates expanded and intrinsics resolved. */
 export function functionPolicyStatements(template: JsonObject, logicalId: string, stack: StackContext): Statement[] {
   const policies = resolveIntrinsics(template, withGlobals(template, logicalId)['Policies'] ?? [], stack);
   if (!Array.isArray(policies)) throw new Error(`${logicalId}.Policies is not a list`);
   return policies.flatMap((policy): Statement[] => {
-    if (!isObject(policy)) throw new Error(`managed policy ${String(policy)}: the test cannot see inside it; use a policy template or a statement`);
+    if (!isObject(policy))
+      throw new Error(
+        `managed policy ${String(policy)}: the test cannot see inside it; use a policy template or a statement`,
+      );
     if (Array.isArray(policy['Statement'])) {
       return policy['Statement'].filter(isObject).map((statement) => ({
         Effect: statement['Effect'] === 'Deny' ? 'Deny' : 'Allow',
@@ -50,14 +69,18 @@ export function functionPolicyStatements(template: JsonObject, logicalId: string
     }
     const [name, parameters] = Object.entries(policy)[0] ?? [];
     const expand = name === undefined ? undefined : SAM_POLICY_TEMPLATES[name];
-    if (expand === undefined || !isObject(parameters ?? null)) throw new Error(`unknown policy template ${String(name)}: add it to tests/contract/iam.ts`);
+    if (expand === undefined || !isObject(parameters ?? null))
+      throw new Error(`unknown policy template ${String(name)}: add it to tests/contract/iam.ts`);
     return expand(parameters as JsonObject, stack);
   });
 }
 
 /** IAM's wildcard match: `*` any run of characters, `?` one character. Actions compare case-insensitively. */
 function matches(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
@@ -76,11 +99,19 @@ function conditionsHold(statement: Statement, context: Readonly<Record<string, s
 }
 
 /** Whether the statements allow `action` on `resource` with the request's condition keys (an explicit Deny wins). */
-export function isAllowed(statements: readonly Statement[], action: string, resource: string, context: Readonly<Record<string, string>> = {}): boolean {
+export function isAllowed(
+  statements: readonly Statement[],
+  action: string,
+  resource: string,
+  context: Readonly<Record<string, string>> = {},
+): boolean {
   const applies = (statement: Statement): boolean =>
     statement.Action.some((pattern) => matches(pattern, action, true)) &&
     statement.Resource.some((pattern) => matches(pattern, resource)) &&
     conditionsHold(statement, context);
   const relevant = statements.filter(applies);
-  return relevant.some((statement) => statement.Effect === 'Allow') && !relevant.some((statement) => statement.Effect === 'Deny');
+  return (
+    relevant.some((statement) => statement.Effect === 'Allow') &&
+    !relevant.some((statement) => statement.Effect === 'Deny')
+  );
 }

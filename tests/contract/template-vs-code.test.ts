@@ -63,7 +63,10 @@ describe('the handler the template names', () => {
     const env = { ...lambdaEnvironment(), AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9' };
 
     // Act
-    const { stdout } = await run(process.execPath, ['-e', probe, join(artifacts.task, moduleName), exportName], { cwd: dir, env });
+    const { stdout } = await run(process.execPath, ['-e', probe, join(artifacts.task, moduleName), exportName], {
+      cwd: dir,
+      env,
+    });
 
     // Assert
     expect(stdout).toBe('function');
@@ -72,10 +75,24 @@ describe('the handler the template names', () => {
 
 describe('the environment the template sets', () => {
   const reserved = [
-    '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-    'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
-    'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-    'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+    '_HANDLER',
+    '_X_AMZN_TRACE_ID',
+    'AWS_DEFAULT_REGION',
+    'AWS_REGION',
+    'AWS_EXECUTION_ENV',
+    'AWS_LAMBDA_FUNCTION_NAME',
+    'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+    'AWS_LAMBDA_FUNCTION_VERSION',
+    'AWS_LAMBDA_INITIALIZATION_TYPE',
+    'AWS_LAMBDA_LOG_GROUP_NAME',
+    'AWS_LAMBDA_LOG_STREAM_NAME',
+    'AWS_ACCESS_KEY',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_LAMBDA_RUNTIME_API',
+    'LAMBDA_TASK_ROOT',
+    'LAMBDA_RUNTIME_DIR',
   ];
 
   it('satisfies src/config.ts in Lambda: the table, the sender and the secret ARN come from the stack', () => {
@@ -113,9 +130,15 @@ describe('the environment the template sets', () => {
     expect(required.sort()).toEqual(['EMAIL_FROM', 'JWT_SECRET_ARN', 'TABLE_NAME']);
   });
 
-  it('lets sam-local-env.json replace the stack\'s resources under `sam local start-api`, naming only declared variables', () => {
+  it("lets sam-local-env.json replace the stack's resources under `sam local start-api`, naming only declared variables", () => {
     // SAM local passes a function only the variables its template declares; an override of any other is dropped.
-    const overrides = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'sam-local-env.json'), 'utf8')) as Record<string, Record<string, string>>)[functionId] ?? {};
+    const overrides =
+      (
+        JSON.parse(readFileSync(join(PROJECT_ROOT, 'sam-local-env.json'), 'utf8')) as Record<
+          string,
+          Record<string, string>
+        >
+      )[functionId] ?? {};
     const declared = Object.keys(functionEnvironment(template, functionId, stack));
 
     const config = loadConfig({ ...lambdaEnvironment(), ...overrides }, silentIo);
@@ -128,13 +151,16 @@ describe('the environment the template sets', () => {
   });
 
   it('sets none of the variables Lambda reserves for itself (CloudFormation would refuse the function)', () => {
-    expect(Object.keys(functionEnvironment(template, functionId, stack)).filter((name) => reserved.includes(name))).toEqual([]);
+    expect(
+      Object.keys(functionEnvironment(template, functionId, stack)).filter((name) => reserved.includes(name)),
+    ).toEqual([]);
   });
 });
 
-describe('the function\'s permissions', () => {
+describe("the function's permissions", () => {
   const statements = functionPolicyStatements(template, functionId, stack);
-  const arn = (service: string, resource: string): string => `arn:aws:${service}:${stack.region}:${stack.accountId}:${resource}`;
+  const arn = (service: string, resource: string): string =>
+    `arn:aws:${service}:${stack.region}:${stack.accountId}:${resource}`;
   const tableArn = arn('dynamodb', `table/${physicalId(template, 'Table', stack)}`);
   const indexArns = tableDefinition.globalSecondaryIndexes.map((index) => `${tableArn}/index/${index.IndexName}`);
   const secretArn = physicalId(template, 'JwtSecret', stack);
@@ -142,33 +168,53 @@ describe('the function\'s permissions', () => {
   // What each SDK command the code sends needs from IAM. lib-dynamodb's document-client commands map onto
   // the DynamoDB actions underneath them; a transaction needs the action of each item it touches.
   const DOCUMENT_CLIENT_ACTIONS: Record<string, string[]> = {
-    GetCommand: ['GetItem'], PutCommand: ['PutItem'], UpdateCommand: ['UpdateItem'], DeleteCommand: ['DeleteItem'],
-    QueryCommand: ['Query'], ScanCommand: ['Scan'], BatchGetCommand: ['BatchGetItem'], BatchWriteCommand: ['BatchWriteItem'],
-    TransactGetCommand: ['GetItem'], TransactWriteCommand: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    GetCommand: ['GetItem'],
+    PutCommand: ['PutItem'],
+    UpdateCommand: ['UpdateItem'],
+    DeleteCommand: ['DeleteItem'],
+    QueryCommand: ['Query'],
+    ScanCommand: ['Scan'],
+    BatchGetCommand: ['BatchGetItem'],
+    BatchWriteCommand: ['BatchWriteItem'],
+    TransactGetCommand: ['GetItem'],
+    TransactWriteCommand: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
   };
 
-  /** Every (action, resource, condition keys) the bundled code can ask for, from the SDK commands its sources import. */
+  /**
+   * Every (action, resource, condition keys) the bundled code can ask for, from the SDK commands its sources import.
+   */
   function callsOfTheBundle(): { action: string; resource: string; context?: Record<string, string> }[] {
     const metafile = JSON.parse(readFileSync(join(dir, 'function.meta.json'), 'utf8')) as Metafile;
     const sources = Object.keys(metafile.inputs).filter((input) => input.startsWith('src/'));
     const calls: { action: string; resource: string; context?: Record<string, string> }[] = [];
     for (const source of sources) {
       const text = readFileSync(join(PROJECT_ROOT, source), 'utf8');
-      for (const [, names = '', packageName = ''] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
-        const commands = names.split(',').map((name) => name.trim()).filter((name) => name.endsWith('Command') && !name.startsWith('type '));
+      for (const [, names = '', packageName = ''] of text.matchAll(
+        /import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g,
+      )) {
+        const commands = names
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name.endsWith('Command') && !name.startsWith('type '));
         for (const command of commands) {
           const operation = command.replace(/Command$/, '');
           if (packageName === '@aws-sdk/lib-dynamodb' || packageName === '@aws-sdk/client-dynamodb') {
             const actions = packageName === '@aws-sdk/lib-dynamodb' ? DOCUMENT_CLIENT_ACTIONS[command] : [operation];
-            if (actions === undefined) throw new Error(`${source}: map ${command} to its DynamoDB actions in this test`);
+            if (actions === undefined)
+              throw new Error(`${source}: map ${command} to its DynamoDB actions in this test`);
             for (const action of actions) {
               calls.push({ action: `dynamodb:${action}`, resource: tableArn });
-              if (action === 'Query' || action === 'Scan') for (const index of indexArns) calls.push({ action: `dynamodb:${action}`, resource: index });
+              if (action === 'Query' || action === 'Scan')
+                for (const index of indexArns) calls.push({ action: `dynamodb:${action}`, resource: index });
             }
           } else if (packageName === '@aws-sdk/client-secrets-manager') {
             calls.push({ action: `secretsmanager:${operation}`, resource: secretArn });
           } else if (packageName === '@aws-sdk/client-sesv2') {
-            calls.push({ action: `ses:${operation}`, resource: arn('ses', `identity/${EMAIL_FROM}`), context: { 'ses:FromAddress': EMAIL_FROM } });
+            calls.push({
+              action: `ses:${operation}`,
+              resource: arn('ses', `identity/${EMAIL_FROM}`),
+              context: { 'ses:FromAddress': EMAIL_FROM },
+            });
           } else {
             throw new Error(`${source} sends ${command} from ${packageName}: say in this test what it needs from IAM`);
           }
@@ -187,17 +233,29 @@ describe('the function\'s permissions', () => {
 
     // Assert: the calls were found (the derivation works), and none is denied.
     expect(calls.map((call) => call.action)).toEqual(
-      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'secretsmanager:GetSecretValue', 'ses:SendEmail']),
+      expect.arrayContaining([
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:DescribeTable',
+        'secretsmanager:GetSecretValue',
+        'ses:SendEmail',
+      ]),
     );
     expect(denied).toEqual([]);
   });
 
-  it('allow nothing beyond the stack\'s own resources: no table administration, no other table, secret or sender', () => {
+  it("allow nothing beyond the stack's own resources: no table administration, no other table, secret or sender", () => {
     expect(isAllowed(statements, 'dynamodb:DeleteTable', tableArn)).toBe(false);
     expect(isAllowed(statements, 'dynamodb:UpdateTable', tableArn)).toBe(false);
     expect(isAllowed(statements, 'dynamodb:GetItem', arn('dynamodb', 'table/someone-elses-table'))).toBe(false);
-    expect(isAllowed(statements, 'secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:another-secret-AbCdEf'))).toBe(false);
-    expect(isAllowed(statements, 'ses:SendEmail', arn('ses', 'identity/example.com'), { 'ses:FromAddress': 'ceo@example.com' })).toBe(false);
+    expect(
+      isAllowed(statements, 'secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:another-secret-AbCdEf')),
+    ).toBe(false);
+    expect(
+      isAllowed(statements, 'ses:SendEmail', arn('ses', 'identity/example.com'), {
+        'ses:FromAddress': 'ceo@example.com',
+      }),
+    ).toBe(false);
     expect(isAllowed(statements, 'ses:VerifyEmailIdentity', arn('ses', `identity/${EMAIL_FROM}`))).toBe(false);
   });
 });

@@ -24,7 +24,10 @@ import {
  */
 
 const template = loadTemplate();
-const withParameters = (parameters: Record<string, string>): StackContext => ({ ...TEST_STACK, parameters: { EmailFrom: 'no-reply@example.com', ...parameters } });
+const withParameters = (parameters: Record<string, string>): StackContext => ({
+  ...TEST_STACK,
+  parameters: { EmailFrom: 'no-reply@example.com', ...parameters },
+});
 const stack = withParameters({});
 const resolve = (value: Json, context: StackContext = stack): Json => resolveIntrinsics(template, value, context);
 const resource = (logicalId: string): JsonObject => objectAt(template, 'Resources', logicalId);
@@ -43,7 +46,9 @@ const [secretId] = onlyResourceOfType('AWS::SecretsManager::Secret');
 const functionProperties = withGlobals(template, functionId);
 
 describe('template.yaml as AWS SAM reads it', () => {
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(PROJECT_ROOT, 'tests/fixtures/sam.schema.json'), 'utf8')) as object);
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'tests/fixtures/sam.schema.json'), 'utf8')) as object,
+  );
 
   it('parses with the CloudFormation short-form tags and is valid against the SAM schema', () => {
     const valid = validate(template);
@@ -61,7 +66,9 @@ describe('template.yaml as AWS SAM reads it', () => {
   });
 
   it('turns every short-form tag into its long form', () => {
-    const parsed = parseTemplate('A: !Ref X\nB: !GetAtt Y.Arn\nC: !Sub "${X}"\nD: !If [C, 1, !Ref AWS::NoValue]\nE: !Select [0, !Split [",", "a,b"]]');
+    const parsed = parseTemplate(
+      'A: !Ref X\nB: !GetAtt Y.Arn\nC: !Sub "${X}"\nD: !If [C, 1, !Ref AWS::NoValue]\nE: !Select [0, !Split [",", "a,b"]]',
+    );
 
     expect(parsed).toEqual({
       A: { Ref: 'X' },
@@ -74,7 +81,7 @@ describe('template.yaml as AWS SAM reads it', () => {
 });
 
 describe('Globals and the function', () => {
-  it('run Node.js on arm64 with explicit memory, a timeout under API Gateway\'s 30 s, active tracing and JSON logs', () => {
+  it("run Node.js on arm64 with explicit memory, a timeout under API Gateway's 30 s, active tracing and JSON logs", () => {
     const logging = objectAt(functionProperties, 'LoggingConfig');
 
     expect(functionProperties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Tracing: 'Active' });
@@ -82,12 +89,15 @@ describe('Globals and the function', () => {
     expect(functionProperties['Timeout']).toBeLessThan(30);
     expect(logging).toMatchObject({ LogFormat: 'JSON' });
     // Lambda filters application logs at this level, so it must agree with the app's own LOG_LEVEL.
-    expect(resolve(logging['ApplicationLogLevel'] ?? null)).toBe(functionEnvironment(template, functionId, stack)['LOG_LEVEL']);
+    expect(resolve(logging['ApplicationLogLevel'] ?? null)).toBe(
+      functionEnvironment(template, functionId, stack)['LOG_LEVEL'],
+    );
   });
 
   it('logs to an explicit log group with a retention period', () => {
     const logGroup = resolve(objectAt(functionProperties, 'LoggingConfig')['LogGroup'] ?? null);
-    const [, group] = resourcesOfType(template, 'AWS::Logs::LogGroup').find(([id]) => logGroup === resolve({ Ref: id })) ?? [];
+    const [, group] =
+      resourcesOfType(template, 'AWS::Logs::LogGroup').find(([id]) => logGroup === resolve({ Ref: id })) ?? [];
 
     expect(group).toBeDefined();
     expect(Number(resolve(objectAt(group, 'Properties')['RetentionInDays'] ?? null))).toBeGreaterThan(0);
@@ -95,7 +105,9 @@ describe('Globals and the function', () => {
 
   it('is the one function of the app: index.handler, the middleware layer, ANY / and ANY /{proxy+} on the HTTP API', () => {
     const events = Object.values(objectAt(functionProperties, 'Events')).filter(isObject);
-    const routes = events.map((event): JsonObject => ({ type: event['Type'] ?? null, ...objectAt(event, 'Properties') }));
+    const routes = events.map(
+      (event): JsonObject => ({ type: event['Type'] ?? null, ...objectAt(event, 'Properties') }),
+    );
 
     expect(functionProperties).toMatchObject({ Handler: 'index.handler', Layers: [{ Ref: layerId }] });
     expect(routes).toEqual(
@@ -104,7 +116,11 @@ describe('Globals and the function', () => {
         { type: 'HttpApi', ApiId: { Ref: apiId }, Path: '/{proxy+}', Method: 'ANY' },
       ]),
     );
-    expect(routes.filter((route) => route['type'] !== 'HttpApi' || JSON.stringify(route['ApiId']) !== JSON.stringify({ Ref: apiId }))).toEqual([]);
+    expect(
+      routes.filter(
+        (route) => route['type'] !== 'HttpApi' || JSON.stringify(route['ApiId']) !== JSON.stringify({ Ref: apiId }),
+      ),
+    ).toEqual([]);
   });
 
   it('publishes the `live` alias and switches provisioned concurrency on it with a parameter', () => {
@@ -112,7 +128,9 @@ describe('Globals and the function', () => {
 
     expect(functionProperties['AutoPublishAlias']).toBe('live');
     expect(resolve({ Wrap: config }, withParameters({ ProvisionedConcurrency: '0' }))).toEqual({});
-    expect(resolve(config, withParameters({ ProvisionedConcurrency: '5' }))).toEqual({ ProvisionedConcurrentExecutions: '5' });
+    expect(resolve(config, withParameters({ ProvisionedConcurrency: '5' }))).toEqual({
+      ProvisionedConcurrentExecutions: '5',
+    });
   });
 
   it('is built by `make build-ApiFunction` from the Makefile in its CodeUri', () => {
@@ -129,12 +147,16 @@ describe('the middleware layer', () => {
     const makefile = readFileSync(join(PROJECT_ROOT, String(layer['ContentUri']), 'Makefile'), 'utf8');
 
     expect(resource(layerId)['Metadata']).toEqual({ BuildMethod: 'makefile' });
-    expect(layer).toMatchObject({ ContentUri: 'layers/middleware', CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: ['arm64'] });
+    expect(layer).toMatchObject({
+      ContentUri: 'layers/middleware',
+      CompatibleRuntimes: ['nodejs24.x'],
+      CompatibleArchitectures: ['arm64'],
+    });
     expect(['Retain', 'Delete']).toContain(layer['RetentionPolicy']);
     expect(makefile).toMatch(new RegExp(`^build-${layerId}:`, 'm'));
   });
 
-  it('is compatible with the function\'s runtime and architecture', () => {
+  it("is compatible with the function's runtime and architecture", () => {
     const layer = properties(layerId);
 
     expect(layer['CompatibleRuntimes']).toContain(functionProperties['Runtime']);
@@ -144,7 +166,10 @@ describe('the middleware layer', () => {
 
 describe('the runtime', () => {
   it('has the Node major the project pins (devDependencies.node, engines, .nvmrc, the esbuild target)', () => {
-    const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; devDependencies: { node: string } };
+    const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      devDependencies: { node: string };
+    };
     const buildScript = readFileSync(join(PROJECT_ROOT, 'scripts/build.mts'), 'utf8');
     const runtimeMajor = /^nodejs(\d+)\.x$/.exec(String(functionProperties['Runtime']))?.[1];
 
@@ -152,10 +177,17 @@ describe('the runtime', () => {
       'devDependencies.node': /(\d+)/.exec(packageJson.devDependencies.node)?.[1],
       'engines.node': /(\d+)/.exec(packageJson.engines.node)?.[1],
       '.nvmrc': readFileSync(join(PROJECT_ROOT, '.nvmrc'), 'utf8').trim(),
-      'esbuild targets': [...new Set([...buildScript.matchAll(/target: 'node(\d+)'/g)].map((match) => match[1]))].join(','),
+      'esbuild targets': [...new Set([...buildScript.matchAll(/target: 'node(\d+)'/g)].map((match) => match[1]))].join(
+        ',',
+      ),
     };
 
-    expect(pinned).toEqual({ 'devDependencies.node': runtimeMajor, 'engines.node': runtimeMajor, '.nvmrc': runtimeMajor, 'esbuild targets': runtimeMajor });
+    expect(pinned).toEqual({
+      'devDependencies.node': runtimeMajor,
+      'engines.node': runtimeMajor,
+      '.nvmrc': runtimeMajor,
+      'esbuild targets': runtimeMajor,
+    });
   });
 });
 
@@ -170,21 +202,30 @@ describe('the HTTP API', () => {
   it('writes JSON access logs with the request id to a log group with a retention period', () => {
     const settings = objectAt(api, 'AccessLogSettings');
     const destination = settings['DestinationArn'];
-    const groupId = isObject(destination) && Array.isArray(destination['Fn::GetAtt']) ? String(destination['Fn::GetAtt'][0]) : '';
+    const groupId =
+      isObject(destination) && Array.isArray(destination['Fn::GetAtt']) ? String(destination['Fn::GetAtt'][0]) : '';
 
     expect(resource(groupId)['Type']).toBe('AWS::Logs::LogGroup');
     expect(Number(resolve(properties(groupId)['RetentionInDays'] ?? null))).toBeGreaterThan(0);
-    expect(JSON.parse(String(settings['Format']))).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.parse(String(settings['Format']))).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
   });
 
   it('throttles every route by default', () => {
     const throttling = resolve(objectAt(api, 'DefaultRouteSettings'));
 
-    expect(throttling).toEqual({ ThrottlingRateLimit: expect.stringMatching(/^[1-9]\d*$/), ThrottlingBurstLimit: expect.stringMatching(/^[1-9]\d*$/) });
+    expect(throttling).toEqual({
+      ThrottlingRateLimit: expect.stringMatching(/^[1-9]\d*$/),
+      ThrottlingBurstLimit: expect.stringMatching(/^[1-9]\d*$/),
+    });
   });
 
   it('configures no CORS anywhere, since Express owns CORS and API Gateway would override it', () => {
-    const httpApis = resourcesOfType(template, 'AWS::Serverless::HttpApi').map(([, httpApi]) => objectAt(httpApi, 'Properties'));
+    const httpApis = resourcesOfType(template, 'AWS::Serverless::HttpApi').map(([, httpApi]) =>
+      objectAt(httpApi, 'Properties'),
+    );
     const globals = isObject(template['Globals']) ? template['Globals']['HttpApi'] : undefined;
 
     expect(httpApis.filter((httpApi) => 'CorsConfiguration' in httpApi)).toEqual([]);
@@ -192,7 +233,7 @@ describe('the HTTP API', () => {
     expect(JSON.stringify(body)).not.toContain('x-amazon-apigateway-cors');
   });
 
-  it('leaves every route open to the app\'s own authentication when no JWT issuer is given', () => {
+  it("leaves every route open to the app's own authentication when no JWT issuer is given", () => {
     const resolved = resolve(body);
 
     expect(objectAt(resolved, 'components')).toEqual({});
@@ -206,7 +247,8 @@ describe('the HTTP API', () => {
     const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI';
     const cognito = withParameters({ JwtAuthorizerIssuer: issuer, JwtAuthorizerAudience: 'client-id-123' });
     const resolved = resolve(body, cognito);
-    const security = (path: string, method: string): Json | undefined => objectAt(resolved, 'paths', path, method)['security'];
+    const security = (path: string, method: string): Json | undefined =>
+      objectAt(resolved, 'paths', path, method)['security'];
 
     expect(objectAt(resolved, 'components', 'securitySchemes')).toEqual({
       CognitoJwt: {
@@ -245,22 +287,33 @@ describe('the table', () => {
 
   it('has the keys, attributes and indexes of src/data/table-definition.ts, billed on demand', () => {
     const expected = createTableInput('ignored');
-    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }): number => String(a.AttributeName).localeCompare(String(b.AttributeName));
+    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }): number =>
+      String(a.AttributeName).localeCompare(String(b.AttributeName));
 
     expect(tableProperties['BillingMode']).toBe(expected.BillingMode);
     expect(tableProperties['KeySchema']).toEqual(expected.KeySchema);
-    expect([...(tableProperties['AttributeDefinitions'] as { AttributeName?: string }[])].sort(byName)).toEqual([...(expected.AttributeDefinitions ?? [])].sort(byName));
+    expect([...(tableProperties['AttributeDefinitions'] as { AttributeName?: string }[])].sort(byName)).toEqual(
+      [...(expected.AttributeDefinitions ?? [])].sort(byName),
+    );
     expect(tableProperties['GlobalSecondaryIndexes']).toEqual(expected.GlobalSecondaryIndexes);
   });
 
   it('expires items through the TTL attribute the code writes', () => {
-    expect(tableProperties['TimeToLiveSpecification']).toEqual({ AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true });
+    expect(tableProperties['TimeToLiveSpecification']).toEqual({
+      AttributeName: tableDefinition.timeToLiveAttribute,
+      Enabled: true,
+    });
   });
 
   it('has point-in-time recovery, deletion protection by parameter (on by default) and is retained on delete or replace', () => {
     expect(tableProperties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(resolve(tableProperties['DeletionProtectionEnabled'] ?? null)).toBe('true');
-    expect(resolve(tableProperties['DeletionProtectionEnabled'] ?? null, withParameters({ TableDeletionProtection: 'false' }))).toBe('false');
+    expect(
+      resolve(
+        tableProperties['DeletionProtectionEnabled'] ?? null,
+        withParameters({ TableDeletionProtection: 'false' }),
+      ),
+    ).toBe('false');
     expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
@@ -313,7 +366,9 @@ describe('alarms and outputs', () => {
   });
 
   it('output the API URL, the table name, the alias ARN and the layer version ARN', () => {
-    const outputs = Object.fromEntries(Object.entries(objectAt(template, 'Outputs')).map(([name, output]) => [name, objectAt(output)['Value']]));
+    const outputs = Object.fromEntries(
+      Object.entries(objectAt(template, 'Outputs')).map(([name, output]) => [name, objectAt(output)['Value']]),
+    );
 
     expect(Object.values(outputs)).toEqual(
       expect.arrayContaining([

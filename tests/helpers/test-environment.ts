@@ -12,7 +12,8 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-test-secret!
 /** The endpoint of the DynamoDB Local that jest's global setup started. */
 export function testDynamoDbEndpoint(): string {
   const endpoint = process.env['TEST_DYNAMODB_ENDPOINT'];
-  if (endpoint === undefined) throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run the tests through jest (npm test)');
+  if (endpoint === undefined)
+    throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run the tests through jest (npm test)');
   return endpoint;
 }
 

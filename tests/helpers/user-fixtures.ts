@@ -34,7 +34,10 @@ export function createUsersTestApp(overrides: Record<string, string> = {}): { ap
  * could cross a window boundary between them), and `Retry-After` is exactly the window's length.
  */
 export function createRateLimitedTestApp(limit: number, windowSeconds: number): { app: Express; deps: Dependencies } {
-  const { deps } = createTestApp({ AUTH_RATE_LIMIT: String(limit), AUTH_RATE_LIMIT_WINDOW_SECONDS: String(windowSeconds) });
+  const { deps } = createTestApp({
+    AUTH_RATE_LIMIT: String(limit),
+    AUTH_RATE_LIMIT_WINDOW_SECONDS: String(windowSeconds),
+  });
   const { startMs } = fixedWindow(windowSeconds, Date.now());
   const frozen: Dependencies = { ...deps, authRateLimit: { ...deps.authRateLimit, now: () => startMs } };
   return { app: createApp(frozen), deps: frozen };
@@ -47,7 +50,12 @@ let seedHash: Promise<string> | undefined;
  * tests whose subject is not registration. Real repository, real table.
  */
 export async function seedUser(
-  options: Partial<Pick<StoredUser, 'role' | 'email' | 'name' | 'passwordHash' | 'failedLoginCount' | 'lastFailedLoginAt' | 'createdAt'>> = {},
+  options: Partial<
+    Pick<
+      StoredUser,
+      'role' | 'email' | 'name' | 'passwordHash' | 'failedLoginCount' | 'lastFailedLoginAt' | 'createdAt'
+    >
+  > = {},
 ): Promise<StoredUser> {
   seedHash ??= new PasswordHasher().hash(SEED_PASSWORD);
   const now = options.createdAt ?? new Date().toISOString();
@@ -85,7 +93,12 @@ export function storedUser(id: string): Promise<StoredUser | undefined> {
 /** An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL). */
 export async function tokenFor(userId: string): Promise<string> {
   const { auth } = testConfig();
-  const issuer = createTokenIssuer({ hs256Secret: TEST_JWT_SECRET, issuer: auth.issuer, audience: auth.audience, ttlSeconds: auth.accessTokenTtlSeconds });
+  const issuer = createTokenIssuer({
+    hs256Secret: TEST_JWT_SECRET,
+    issuer: auth.issuer,
+    audience: auth.audience,
+    ttlSeconds: auth.accessTokenTtlSeconds,
+  });
   return (await issuer.issue(userId)).accessToken;
 }
 
@@ -121,7 +134,12 @@ export function postFrom(app: Express, sourceAddress: string, path: string, body
 }
 
 /** POSTs exactly these bytes (supertest would re-encode them) as `application/json` over a real socket. */
-export async function postBytes(app: Express, path: string, bytes: Buffer, options: { sourceAddress?: string } = {}): Promise<RawResponse> {
+export async function postBytes(
+  app: Express,
+  path: string,
+  bytes: Buffer,
+  options: { sourceAddress?: string } = {},
+): Promise<RawResponse> {
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -140,7 +158,13 @@ export async function postBytes(app: Express, path: string, bytes: Buffer, optio
           let text = '';
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) }));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: text === '' ? undefined : JSON.parse(text),
+            }),
+          );
         },
       );
       outgoing.on('error', reject);

@@ -27,7 +27,11 @@ describe('createApp observability', () => {
 
     const lines = output.json();
     expect(status).toBe(204);
-    expect(lines).toContainEqual(expect.objectContaining({ message: 'request completed', method: 'OPTIONS', status: 204 }));
-    expect(lines).toContainEqual(expect.objectContaining({ method: 'OPTIONS', Latency: expect.any(Number), _aws: expect.any(Object) }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ message: 'request completed', method: 'OPTIONS', status: 204 }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ method: 'OPTIONS', Latency: expect.any(Number), _aws: expect.any(Object) }),
+    );
   });
 });

@@ -21,9 +21,18 @@ function serviceWithClock(clock: { now: number }): UserService {
   return new UserService({
     repository: new DynamoDbUserRepository(deps.documentClient, TEST_TABLE_NAME),
     hasher: new PasswordHasher(),
-    tokens: createTokenIssuer({ hs256Secret: TEST_JWT_SECRET, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 3_600 }),
+    tokens: createTokenIssuer({
+      hs256Secret: TEST_JWT_SECRET,
+      issuer: 'lambdalith',
+      audience: 'lambdalith-api',
+      ttlSeconds: 3_600,
+    }),
     cursors: new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600 }),
-    emails: new OutboxEmailSender(join(mkdtempSync(join(tmpdir(), 'lambdalith-outbox-')), 'outbox'), 'no-reply@example.com', { info: () => undefined }),
+    emails: new OutboxEmailSender(
+      join(mkdtempSync(join(tmpdir(), 'lambdalith-outbox-')), 'outbox'),
+      'no-reply@example.com',
+      { info: () => undefined },
+    ),
     onWelcomeEmailFailed: () => undefined,
     now: () => clock.now,
   });
@@ -86,7 +95,9 @@ describe('login back-off', () => {
     const user = await seedUser();
 
     // Act: twelve wrong guesses at once, all reading the same (zero) count
-    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, index) => loginOutcome(service, user.email, `parallel guess ${index}`)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => loginOutcome(service, user.email, `parallel guess ${index}`)),
+    );
 
     // Assert: every guess was refused, and at most the free failures were checked (each check is counted
     // before it runs; a guess that cannot claim a count is refused unchecked)

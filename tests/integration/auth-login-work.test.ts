@@ -7,7 +7,9 @@ import { problemMap } from '../../src/routes/problem-map';
 /** The status a client would get for the service's error, decided where the app decides it. */
 const problemFor = problemMap({ isStoreUnavailable: () => false });
 
-/** A DynamoDB call as a timing observer would tell it apart: the operation, the kind of item, how it is read or written. */
+/**
+ * A DynamoDB call as a timing observer would tell it apart: the operation, the kind of item, how it is read or written.
+ */
 interface DynamoDbCall {
   readonly operation: string;
   readonly item: string;
@@ -17,10 +19,18 @@ interface DynamoDbCall {
 
 function describeCall(command: unknown): DynamoDbCall {
   if (command instanceof GetCommand) {
-    return { operation: 'GetItem', item: itemKind(command.input.Key), consistentRead: command.input.ConsistentRead === true };
+    return {
+      operation: 'GetItem',
+      item: itemKind(command.input.Key),
+      consistentRead: command.input.ConsistentRead === true,
+    };
   }
   if (command instanceof UpdateCommand) {
-    return { operation: 'UpdateItem', item: itemKind(command.input.Key), conditional: command.input.ConditionExpression !== undefined };
+    return {
+      operation: 'UpdateItem',
+      item: itemKind(command.input.Key),
+      conditional: command.input.ConditionExpression !== undefined,
+    };
   }
   return { operation: command instanceof Object ? command.constructor.name : typeof command, item: '?' };
 }
@@ -55,7 +65,9 @@ describe('login refusals on DynamoDB Local', () => {
 
     // Act
     const wrongPassword = await dynamoDbCallsOf((users) => refusedLogin(users, user.email, 'a wrong password'));
-    const unknownEmail = await dynamoDbCallsOf((users) => refusedLogin(users, uniqueEmail('unknown'), 'a wrong password'));
+    const unknownEmail = await dynamoDbCallsOf((users) =>
+      refusedLogin(users, uniqueEmail('unknown'), 'a wrong password'),
+    );
     const lockedAccount = await dynamoDbCallsOf((users) => refusedLogin(users, locked.email, 'a wrong password'));
 
     // Assert
@@ -67,6 +79,9 @@ describe('login refusals on DynamoDB Local', () => {
     expect(unknownEmail).toEqual(wrongPassword);
     expect(lockedAccount).toEqual(wrongPassword);
     expect(await storedUser(user.id)).toMatchObject({ failedLoginCount: 1 });
-    expect(await storedUser(locked.id)).toMatchObject({ failedLoginCount: FREE_FAILURES + 20, lastFailedLoginAt: locked.lastFailedLoginAt });
+    expect(await storedUser(locked.id)).toMatchObject({
+      failedLoginCount: FREE_FAILURES + 20,
+      lastFailedLoginAt: locked.lastFailedLoginAt,
+    });
   });
 });

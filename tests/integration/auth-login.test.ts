@@ -13,13 +13,18 @@ import {
 } from '../helpers/user-fixtures';
 
 function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[index] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[index] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 // Everything that legitimately differs between two otherwise identical responses.
 const PER_REQUEST_HEADERS = new Set(['x-request-id', 'date', 'ratelimit-remaining', 'ratelimit-reset']);
 function comparable(response: request.Response): { status: number; headers: Record<string, unknown>; body: unknown } {
-  const headers = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !PER_REQUEST_HEADERS.has(name)));
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).filter(([name]) => !PER_REQUEST_HEADERS.has(name)),
+  );
   const { requestId: _requestId, ...body } = response.body as Record<string, unknown>;
   return { status: response.status, headers, body };
 }
@@ -75,7 +80,9 @@ describe('POST /auth/login', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).post('/auth/login').send({ email: `  ${user.email.toUpperCase()} `, password: SEED_PASSWORD });
+    const response = await request(app)
+      .post('/auth/login')
+      .send({ email: `  ${user.email.toUpperCase()} `, password: SEED_PASSWORD });
 
     // Assert
     expect(response).toMatchObject({ status: 200, body: { tokenType: 'Bearer' } });
@@ -86,7 +93,9 @@ describe('POST /auth/login', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).post('/auth/login').send({ email: user.email, password: 'not the right password' });
+    const response = await request(app)
+      .post('/auth/login')
+      .send({ email: user.email, password: 'not the right password' });
 
     // Assert
     expect(response).toMatchObject({
@@ -102,9 +111,13 @@ describe('POST /auth/login', () => {
     const user = await seedUser({ failedLoginCount: 10, lastFailedLoginAt: Date.now() });
 
     // Act
-    const unknownEmail = await request(app).post('/auth/login').send({ email: uniqueEmail('nobody'), password: SEED_PASSWORD });
+    const unknownEmail = await request(app)
+      .post('/auth/login')
+      .send({ email: uniqueEmail('nobody'), password: SEED_PASSWORD });
     const locked = await request(app).post('/auth/login').send({ email: user.email, password: SEED_PASSWORD });
-    const wrongPassword = await request(app).post('/auth/login').send({ email: (await seedUser()).email, password: 'wrong password!!' });
+    const wrongPassword = await request(app)
+      .post('/auth/login')
+      .send({ email: (await seedUser()).email, password: 'wrong password!!' });
 
     // Assert
     expect(comparable(unknownEmail)).toMatchObject({ status: 401, body: { code: 'INVALID_CREDENTIALS' } });
@@ -139,7 +152,10 @@ describe('POST /auth/login', () => {
     expect(response.status).toBe(200);
     const stored = await storedUser(user.id);
     expect(stored?.passwordHash).toMatch(/^scrypt\$17\$8\$1\$/);
-    expect(await new PasswordHasher().verify(SEED_PASSWORD, stored?.passwordHash ?? '')).toEqual({ matches: true, needsRehash: false });
+    expect(await new PasswordHasher().verify(SEED_PASSWORD, stored?.passwordHash ?? '')).toEqual({
+      matches: true,
+      needsRehash: false,
+    });
     expect(stored?.version).toBe(1);
   });
 
@@ -150,7 +166,9 @@ describe('POST /auth/login', () => {
     ['an unknown field', { remember: true }, 'remember', 'Unknown field'],
   ])('returns 400 for %s', async (_label, override, field, message) => {
     // Act
-    const response = await request(app).post('/auth/login').send({ email: uniqueEmail(), password: SEED_PASSWORD, ...override });
+    const response = await request(app)
+      .post('/auth/login')
+      .send({ email: uniqueEmail(), password: SEED_PASSWORD, ...override });
 
     // Assert
     expect(response).toMatchObject({

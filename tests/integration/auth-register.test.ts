@@ -23,7 +23,11 @@ describe('POST /auth/register', () => {
     const email = uniqueEmail('register');
 
     // Act
-    const response = await register(app, { email: `  ${email.toUpperCase()}\t`, password: PASSWORD, name: '  Ada Lovelace ' });
+    const response = await register(app, {
+      email: `  ${email.toUpperCase()}\t`,
+      password: PASSWORD,
+      name: '  Ada Lovelace ',
+    });
 
     // Assert
     const id = (response.body as { id: string }).id;
@@ -39,7 +43,12 @@ describe('POST /auth/register', () => {
       createdAt: expect.stringMatching(ISO_TIME),
       updatedAt: (response.body as { createdAt: string }).createdAt,
     });
-    expect(await storedUser(id)).toMatchObject({ email, role: 'user', version: 1, passwordHash: expect.stringMatching(/^scrypt\$17\$8\$1\$/) });
+    expect(await storedUser(id)).toMatchObject({
+      email,
+      role: 'user',
+      version: 1,
+      passwordHash: expect.stringMatching(/^scrypt\$17\$8\$1\$/),
+    });
   });
 
   it.each([
@@ -82,7 +91,13 @@ describe('POST /auth/register', () => {
     expect(response).toMatchObject({
       status: 400,
       headers: { 'content-type': PROBLEM_CONTENT_TYPE },
-      body: { type: 'about:blank', title: 'Bad Request', status: 400, code: 'VALIDATION_FAILED', errors: [{ field, message }] },
+      body: {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        errors: [{ field, message }],
+      },
     });
   });
 
@@ -102,7 +117,11 @@ describe('POST /auth/register', () => {
     expect(response).toMatchObject({
       status: 400,
       headers: { 'content-type': PROBLEM_CONTENT_TYPE },
-      body: { status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'password', message: 'must be valid UTF-8 text' }] },
+      body: {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'password', message: 'must be valid UTF-8 text' }],
+      },
     });
   });
 
@@ -111,7 +130,11 @@ describe('POST /auth/register', () => {
     const response = await request(app).post('/auth/register').set('Content-Type', 'text/plain').send('email=a@b.co');
 
     // Assert
-    expect(response).toMatchObject({ status: 415, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    expect(response).toMatchObject({
+      status: 415,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+    });
   });
 
   it('returns 409 when the email is taken, in any case or spacing, and leaves the first user as it was', async () => {
@@ -120,7 +143,11 @@ describe('POST /auth/register', () => {
     const first = await register(app, { email, password: PASSWORD, name: 'First' });
 
     // Act
-    const second = await register(app, { email: ` ${email.toUpperCase()} `, password: 'another fine password', name: 'Second' });
+    const second = await register(app, {
+      email: ` ${email.toUpperCase()} `,
+      password: 'another fine password',
+      name: 'Second',
+    });
 
     // Assert
     expect(second).toMatchObject({
@@ -154,7 +181,12 @@ describe('POST /auth/register', () => {
     // Assert
     expect(response).toMatchObject({
       status: 429,
-      headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '60', 'ratelimit-limit': '2', 'ratelimit-remaining': '0' },
+      headers: {
+        'content-type': PROBLEM_CONTENT_TYPE,
+        'retry-after': '60',
+        'ratelimit-limit': '2',
+        'ratelimit-remaining': '0',
+      },
       body: { status: 429, code: 'TOO_MANY_REQUESTS' },
     });
     const login = await request(app).post('/auth/login').send({ email, password: PASSWORD });

@@ -34,8 +34,15 @@ describe('DynamoDbRateLimitStore', () => {
     const result = await store.increment(key, 60, WINDOW_START + 15_000);
 
     expect(result).toEqual({ count: 1, resetAtMs: WINDOW_START + 60_000 });
-    const item = await client.send(new GetCommand({ TableName: tableName, Key: { PK: `RATE#${key}`, SK: `WINDOW#${WINDOW_START / 1000}` } }));
-    expect(item.Item).toEqual({ PK: `RATE#${key}`, SK: `WINDOW#${WINDOW_START / 1000}`, count: 1, expiresAt: (WINDOW_START + 60_000) / 1000 });
+    const item = await client.send(
+      new GetCommand({ TableName: tableName, Key: { PK: `RATE#${key}`, SK: `WINDOW#${WINDOW_START / 1000}` } }),
+    );
+    expect(item.Item).toEqual({
+      PK: `RATE#${key}`,
+      SK: `WINDOW#${WINDOW_START / 1000}`,
+      count: 1,
+      expiresAt: (WINDOW_START + 60_000) / 1000,
+    });
   });
 
   it('counts concurrent increments exactly once each (UpdateItem ADD is atomic)', async () => {
@@ -44,7 +51,9 @@ describe('DynamoDbRateLimitStore', () => {
 
     const results = await Promise.all(Array.from({ length: 25 }, () => store.increment(key, 60, WINDOW_START)));
 
-    expect(results.map((result) => result.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(results.map((result) => result.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
   });
 
   it('shares counts between instances with their own clients', async () => {
@@ -91,6 +100,10 @@ describe('rateLimit() on DynamoDbRateLimitStore', () => {
     const fourth = await request(b).post('/login');
 
     expect(statuses).toEqual([200, 200, 200]);
-    expect(fourth).toMatchObject({ status: 429, headers: { 'retry-after': expect.stringMatching(/^\d+$/) }, body: { code: 'TOO_MANY_REQUESTS' } });
+    expect(fourth).toMatchObject({
+      status: 429,
+      headers: { 'retry-after': expect.stringMatching(/^\d+$/) },
+      body: { code: 'TOO_MANY_REQUESTS' },
+    });
   });
 });

@@ -64,7 +64,11 @@ describe('GET /health/ready', () => {
     expect(response.status).toBe(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.headers['retry-after']).toMatch(/^\d+$/);
-    expect(response.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', requestId: response.headers['x-request-id'] });
+    expect(response.body).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      requestId: response.headers['x-request-id'],
+    });
   });
 
   it('returns a 503 problem when DynamoDB is down', async () => {
@@ -102,9 +106,15 @@ describe('the problem map with isDynamoDbUnavailable', () => {
     const { deps } = createTestApp({ DYNAMODB_ENDPOINT: hung.endpoint });
 
     try {
-      const failure = await deps.documentClient.send(new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } })).catch((error: unknown) => error);
+      const failure = await deps.documentClient
+        .send(new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } }))
+        .catch((error: unknown) => error);
 
-      expect(problemFor(failure)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '2' } });
+      expect(problemFor(failure)).toMatchObject({
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        headers: { 'Retry-After': '2' },
+      });
     } finally {
       await hung.close();
       deps.documentClient.destroy();
@@ -114,7 +124,9 @@ describe('the problem map with isDynamoDbUnavailable', () => {
   it('leaves request errors (a validation failure) alone', async () => {
     const { deps } = createTestApp();
 
-    const failure = await deps.documentClient.send(new GetCommand({ TableName: 'lambdalith-test', Key: { wrong: 'key' } })).catch((error: unknown) => error);
+    const failure = await deps.documentClient
+      .send(new GetCommand({ TableName: 'lambdalith-test', Key: { wrong: 'key' } }))
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(Error);
     expect(problemFor(failure)).toBeUndefined();

@@ -48,7 +48,9 @@ describe('useEmbeddedDynamoDbIfNeeded', () => {
 
     // Assert
     await expect(attempt).rejects.toThrow(DataDirInUseError);
-    await expect(attempt).rejects.toThrow(new RegExp(`Another lambdalith server is already running on ${dataDir} \\(process ${process.pid}`));
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`Another lambdalith server is already running on ${dataDir} \\(process ${process.pid}`),
+    );
     claim?.release();
   });
 
@@ -60,7 +62,10 @@ describe('useEmbeddedDynamoDbIfNeeded', () => {
     running?.announce(testDynamoDbEndpoint());
 
     // Act
-    const database = await useEmbeddedDynamoDbIfNeeded(embeddedConfig(dataDir), { whenInUse: 'use', report: (line) => reported.push(line) });
+    const database = await useEmbeddedDynamoDbIfNeeded(embeddedConfig(dataDir), {
+      whenInUse: 'use',
+      report: (line) => reported.push(line),
+    });
     await database.stop();
 
     // Assert: still announced (stop() leaves another process's database alone) until its holder releases it

@@ -21,11 +21,23 @@ interface RunningServer {
 }
 
 function baseEnv(dataDir: string): NodeJS.ProcessEnv {
-  return { PATH: process.env['PATH'], HOME: process.env['HOME'], HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_FORMAT: 'json', LOG_LEVEL: 'INFO' };
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'INFO',
+  };
 }
 
 async function startServer(dataDir: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, [serverScript], { cwd: root, env: baseEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [serverScript], {
+    cwd: root,
+    env: baseEnv(dataDir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -48,7 +60,8 @@ function readOutput(file: string): string {
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
 }
 
@@ -91,7 +104,9 @@ describe('npm start (dist/server.js)', () => {
     const health = await fetch(`${first.baseUrl}/health`);
     const ready = await fetch(`${first.baseUrl}/health/ready`);
     const writer = documentClientFor(first.dynamodbEndpoint);
-    await writer.send(new PutCommand({ TableName: 'lambdalith', Item: { PK: 'TEST#persist', SK: 'ITEM', value: 'kept' } }));
+    await writer.send(
+      new PutCommand({ TableName: 'lambdalith', Item: { PK: 'TEST#persist', SK: 'ITEM', value: 'kept' } }),
+    );
     writer.destroy();
 
     first.process.kill('SIGINT');
@@ -99,7 +114,9 @@ describe('npm start (dist/server.js)', () => {
     const leftAfterStop = processesMentioning(dataDir);
     const second = await startServer(dataDir);
     const reader = documentClientFor(second.dynamodbEndpoint);
-    const stored = await reader.send(new GetCommand({ TableName: 'lambdalith', Key: { PK: 'TEST#persist', SK: 'ITEM' } }));
+    const stored = await reader.send(
+      new GetCommand({ TableName: 'lambdalith', Key: { PK: 'TEST#persist', SK: 'ITEM' } }),
+    );
     reader.destroy();
     second.process.kill('SIGTERM');
     const secondExit = await exitOf(second.process);
@@ -115,27 +132,39 @@ describe('npm start (dist/server.js)', () => {
   it('finishes a request that is in flight when SIGINT arrives, closes its connection, then exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
     const server = await startServer(dataDir);
-    const body = JSON.stringify({ email: `inflight-${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'In Flight' });
+    const body = JSON.stringify({
+      email: `inflight-${Date.now()}@example.com`,
+      password: 'correct horse battery staple',
+      name: 'In Flight',
+    });
 
     // `Expect: 100-continue` makes the server say when it has the request (it answers 100 once the headers
     // are parsed): SIGINT goes out exactly then, with the registration (a ~0.4 s password hash) still ahead.
-    const response = await new Promise<{ status: number | undefined; connection: string | undefined; body: string }>((resolveResponse, reject) => {
-      const registration = httpRequest(`${server.baseUrl}/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
-      });
-      registration.once('continue', () => {
-        server.process.kill('SIGINT');
-        registration.end(body);
-      });
-      registration.once('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolveResponse({ status: res.statusCode, connection: res.headers.connection, body: text }));
-      });
-      registration.once('error', reject);
-    });
+    const response = await new Promise<{ status: number | undefined; connection: string | undefined; body: string }>(
+      (resolveResponse, reject) => {
+        const registration = httpRequest(`${server.baseUrl}/auth/register`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            expect: '100-continue',
+          },
+        });
+        registration.once('continue', () => {
+          server.process.kill('SIGINT');
+          registration.end(body);
+        });
+        registration.once('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () =>
+            resolveResponse({ status: res.statusCode, connection: res.headers.connection, body: text }),
+          );
+        });
+        registration.once('error', reject);
+      },
+    );
     const exit = await exitOf(server.process);
 
     expect(response).toMatchObject({ status: 201, connection: 'close' });
@@ -146,7 +175,11 @@ describe('npm start (dist/server.js)', () => {
   it('refuses to start a second server on a DATA_DIR that a running one uses', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lambdalith-server-'));
     const first = await startServer(dataDir);
-    const second = spawn(process.execPath, [serverScript], { cwd: root, env: baseEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = spawn(process.execPath, [serverScript], {
+      cwd: root,
+      env: baseEnv(dataDir),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     second.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
@@ -192,7 +225,9 @@ describe('npm start (dist/server.js)', () => {
     await exitOf(parent);
 
     expect(await waitUntilNoProcessMentions(dataDir, 20_000)).toEqual([]);
-    expect(readOutput(outputFile)).toMatch(/the process that started this server exited: finishing in-flight requests[\s\S]*"message":"stopped"/);
+    expect(readOutput(outputFile)).toMatch(
+      /the process that started this server exited: finishing in-flight requests[\s\S]*"message":"stopped"/,
+    );
   }, 120_000);
 
   it('exits 1 with one clear line when the port is taken, and stops its DynamoDB Local', async () => {
@@ -201,7 +236,11 @@ describe('npm start (dist/server.js)', () => {
     await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
     const address = blocker.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const child = spawn(process.execPath, [serverScript], { cwd: root, env: { ...baseEnv(dataDir), PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [serverScript], {
+      cwd: root,
+      env: { ...baseEnv(dataDir), PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 

@@ -20,10 +20,12 @@ function expressOperations(app: Express): string[] {
       if (layer.route !== undefined) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         const methods = Object.keys(layer.route.methods).filter((method) => method !== '_all' && method !== 'head');
-        for (const path of paths) for (const method of methods) operations.push(`${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`);
+        for (const path of paths)
+          for (const method of methods) operations.push(`${method.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}')}`);
       } else if (layer.handle?.stack !== undefined) {
         // Routers are mounted at the root and declare full paths; a prefix here would make the walk lie.
-        if (layer.rawPath !== undefined && layer.rawPath !== '/') throw new Error(`router mounted at ${String(layer.rawPath)}: extend this walk`);
+        if (layer.rawPath !== undefined && layer.rawPath !== '/')
+          throw new Error(`router mounted at ${String(layer.rawPath)}: extend this walk`);
         walk(layer.handle.stack);
       }
     }
@@ -34,7 +36,9 @@ function expressOperations(app: Express): string[] {
 
 function documentedOperations(document: { paths: Record<string, Record<string, unknown>> }): string[] {
   return Object.entries(document.paths)
-    .flatMap(([path, item]) => HTTP_METHODS.filter((method) => item[method] !== undefined).map((method) => `${method.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      HTTP_METHODS.filter((method) => item[method] !== undefined).map((method) => `${method.toUpperCase()} ${path}`),
+    )
     .sort();
 }
 
@@ -80,14 +84,19 @@ describe('GET /openapi.json', () => {
   it('describes the user the API actually returns', async () => {
     // Arrange
     const user = await seedUser();
-    const document = (await request(app).get('/openapi.json')).body as { components: { schemas: Record<string, object> } };
+    const document = (await request(app).get('/openapi.json')).body as {
+      components: { schemas: Record<string, object> };
+    };
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     ajv.addSchema({ $id: 'api', $defs: document.components.schemas });
-    const rewrite = (schema: object): object => JSON.parse(JSON.stringify(schema).replaceAll('#/components/schemas/', 'api#/$defs/')) as object;
+    const rewrite = (schema: object): object =>
+      JSON.parse(JSON.stringify(schema).replaceAll('#/components/schemas/', 'api#/$defs/')) as object;
     for (const [name, schema] of Object.entries(document.components.schemas)) ajv.addSchema(rewrite(schema), name);
 
     // Act
-    const me = await request(app).get('/users/me').set(await bearer(user.id));
+    const me = await request(app)
+      .get('/users/me')
+      .set(await bearer(user.id));
     const problem = await request(app).get('/users/me');
 
     // Assert
@@ -125,7 +134,10 @@ describe('GET /docs', () => {
     const response = await request(app).get(`/docs/assets/${file}`);
 
     // Assert
-    expect(response).toMatchObject({ status: 200, headers: { 'content-type': expect.stringMatching(contentType), 'cache-control': 'public, max-age=86400' } });
+    expect(response).toMatchObject({
+      status: 200,
+      headers: { 'content-type': expect.stringMatching(contentType), 'cache-control': 'public, max-age=86400' },
+    });
   });
 
   it('starts Swagger UI without its online validator, so the page never calls a third-party host', async () => {
@@ -136,12 +148,18 @@ describe('GET /docs', () => {
     expect(response.text).toContain("validatorUrl: 'none'");
   });
 
-  it.each(['index.html', 'package.json', '..%2F..%2Fpackage.json', '.env'])('returns 404 for %s, which is not on the asset list', async (file) => {
-    // Act
-    const response = await request(app).get(`/docs/assets/${file}`);
+  it.each(['index.html', 'package.json', '..%2F..%2Fpackage.json', '.env'])(
+    'returns 404 for %s, which is not on the asset list',
+    async (file) => {
+      // Act
+      const response = await request(app).get(`/docs/assets/${file}`);
 
-    // Assert: and no caching instruction, so a shared cache never keeps the 404 for a day
-    expect(response).toMatchObject({ status: 404, headers: { 'content-type': 'application/problem+json; charset=utf-8' } });
-    expect(response.headers['cache-control']).toBeUndefined();
-  });
+      // Assert: and no caching instruction, so a shared cache never keeps the 404 for a day
+      expect(response).toMatchObject({
+        status: 404,
+        headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+      });
+      expect(response.headers['cache-control']).toBeUndefined();
+    },
+  );
 });

@@ -27,7 +27,11 @@ describe('POST /auth/register under concurrency', () => {
 
     // Act
     const responses = await Promise.all(
-      spellings.map((email, index) => request(app).post('/auth/register').send({ email, password: 'race condition password', name: `Racer ${index}` })),
+      spellings.map((email, index) =>
+        request(app)
+          .post('/auth/register')
+          .send({ email, password: 'race condition password', name: `Racer ${index}` }),
+      ),
     );
 
     // Assert: the statuses
@@ -61,7 +65,9 @@ describe('POST /auth/register under concurrency', () => {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     expect(users.map((user) => user['id'])).toEqual([winner.id]);
-    const claim = await deps.documentClient.send(new GetCommand({ TableName: TEST_TABLE_NAME, Key: emailKey(canonical), ConsistentRead: true }));
+    const claim = await deps.documentClient.send(
+      new GetCommand({ TableName: TEST_TABLE_NAME, Key: emailKey(canonical), ConsistentRead: true }),
+    );
     expect(claim.Item).toMatchObject({ userId: winner.id });
 
     // Assert: the duplicates were turned away before hashing, beyond the first one per core

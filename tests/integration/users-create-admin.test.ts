@@ -34,14 +34,27 @@ describe('npm run create-admin against DYNAMODB_ENDPOINT and TABLE_NAME', () => 
     const email = uniqueEmail('admin');
 
     // Act
-    const run = await createAdmin(['--email', email, '--password', 'bootstrap admin password', '--name', 'Root'], localTestEnv());
+    const run = await createAdmin(
+      ['--email', email, '--password', 'bootstrap admin password', '--name', 'Root'],
+      localTestEnv(),
+    );
 
     // Assert
-    expect(run).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^Created admin ${email} \\(id [0-9a-f-]{36}\\) in table lambdalith-test\\n$`)), stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(
+        new RegExp(`^Created admin ${email} \\(id [0-9a-f-]{36}\\) in table lambdalith-test\\n$`),
+      ),
+      stderr: '',
+    });
     const login = await request(app).post('/auth/login').send({ email, password: 'bootstrap admin password' });
-    const list = await request(app).get('/users?limit=1').set('Authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`);
+    const list = await request(app)
+      .get('/users?limit=1')
+      .set('Authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`);
     expect(list.status).toBe(200);
-    const me = await request(app).get('/users/me').set('Authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`);
+    const me = await request(app)
+      .get('/users/me')
+      .set('Authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`);
     expect(me.body).toMatchObject({ email, name: 'Root', role: 'admin' });
   });
 
@@ -67,10 +80,16 @@ describe('npm run create-admin against DYNAMODB_ENDPOINT and TABLE_NAME', () => 
     const run = await createAdmin(['--email', user.email.toUpperCase()], localTestEnv());
 
     // Assert
-    expect(run).toEqual({ code: 0, stdout: `Promoted to admin: ${user.email} (id ${user.id}) in table lambdalith-test\n`, stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: `Promoted to admin: ${user.email} (id ${user.id}) in table lambdalith-test\n`,
+      stderr: '',
+    });
     expect(await storedUser(user.id)).toMatchObject({ role: 'admin', version: 2, passwordHash: user.passwordHash });
     expect((await request(app).get('/users?limit=1').set(headers)).status).toBe(200);
-    expect((await request(app).post('/auth/login').send({ email: user.email, password: SEED_PASSWORD })).status).toBe(200);
+    expect((await request(app).post('/auth/login').send({ email: user.email, password: SEED_PASSWORD })).status).toBe(
+      200,
+    );
   });
 
   it('leaves an existing admin as it is', async () => {
@@ -81,7 +100,11 @@ describe('npm run create-admin against DYNAMODB_ENDPOINT and TABLE_NAME', () => 
     const run = await createAdmin(['--email', admin.email], localTestEnv());
 
     // Assert
-    expect(run).toEqual({ code: 0, stdout: `Already an admin: ${admin.email} (id ${admin.id}) in table lambdalith-test\n`, stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: `Already an admin: ${admin.email} (id ${admin.id}) in table lambdalith-test\n`,
+      stderr: '',
+    });
     expect(await storedUser(admin.id)).toMatchObject({ version: 1 });
   });
 
@@ -93,7 +116,11 @@ describe('npm run create-admin against DYNAMODB_ENDPOINT and TABLE_NAME', () => 
     const run = await createAdmin(['--email', email, '--password', 'short'], localTestEnv());
 
     // Assert
-    expect(run).toEqual({ code: 1, stdout: '', stderr: 'create-admin failed: The request is invalid\n  password must be 12 to 256 characters long\n' });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'create-admin failed: The request is invalid\n  password must be 12 to 256 characters long\n',
+    });
     expect((await request(app).post('/auth/login').send({ email, password: 'short' })).status).toBe(401);
   });
 
@@ -102,7 +129,11 @@ describe('npm run create-admin against DYNAMODB_ENDPOINT and TABLE_NAME', () => 
     const run = await createAdmin(['--email', uniqueEmail('no-password')], localTestEnv());
 
     // Assert
-    expect(run).toEqual({ code: 1, stdout: '', stderr: 'create-admin failed: The request is invalid\n  password is required to create a new admin\n' });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'create-admin failed: The request is invalid\n  password is required to create a new admin\n',
+    });
   });
 
   it.each([
@@ -137,13 +168,21 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
 
     try {
       // Act
-      const run = await createAdmin(['--email', email, '--password', 'through the running server'], embeddedEnv(dataDir));
+      const run = await createAdmin(
+        ['--email', email, '--password', 'through the running server'],
+        embeddedEnv(dataDir),
+      );
 
       // Assert
-      expect(run).toMatchObject({ code: 0, stderr: `Using the DynamoDB Local of the running server (${testDynamoDbEndpoint()}).\n` });
+      expect(run).toMatchObject({
+        code: 0,
+        stderr: `Using the DynamoDB Local of the running server (${testDynamoDbEndpoint()}).\n`,
+      });
       expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
       const { app } = createUsersTestApp();
-      expect((await request(app).post('/auth/login').send({ email, password: 'through the running server' })).status).toBe(200);
+      expect(
+        (await request(app).post('/auth/login').send({ email, password: 'through the running server' })).status,
+      ).toBe(200);
     } finally {
       running?.release();
     }
@@ -188,7 +227,11 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
     };
 
     // Act
-    const code = await runCreateAdmin(['--email', uniqueEmail('announcing'), '--password', 'announced while it runs'], env, io);
+    const code = await runCreateAdmin(
+      ['--email', uniqueEmail('announcing'), '--password', 'announced while it runs'],
+      env,
+      io,
+    );
 
     // Assert
     expect(code).toBe(0);
@@ -208,7 +251,15 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
 
     // Assert: the second run found the first one's admin in the files under DATA_DIR/dynamodb
     const starting = `Starting the embedded DynamoDB Local (data in ${join(dataDir, 'dynamodb')})…\n`;
-    expect(first).toEqual({ code: 0, stdout: expect.stringMatching(/^Created admin /), stderr: expect.stringContaining(starting) });
-    expect(second).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^Already an admin: ${email} `)), stderr: expect.stringContaining(starting) });
+    expect(first).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^Created admin /),
+      stderr: expect.stringContaining(starting),
+    });
+    expect(second).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^Already an admin: ${email} `)),
+      stderr: expect.stringContaining(starting),
+    });
   });
 });

@@ -10,7 +10,9 @@ describe('DELETE /users/:id', () => {
   const { app, deps } = createUsersTestApp();
 
   async function item(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    return (await deps.documentClient.send(new GetCommand({ TableName: TEST_TABLE_NAME, Key: key, ConsistentRead: true }))).Item;
+    return (
+      await deps.documentClient.send(new GetCommand({ TableName: TEST_TABLE_NAME, Key: key, ConsistentRead: true }))
+    ).Item;
   }
 
   it('returns 204 and removes both the user and its email item when users delete themselves; their token stops working', async () => {
@@ -38,7 +40,9 @@ describe('DELETE /users/:id', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).delete(`/users/${user.id}`).set(await bearer(admin.id));
+    const response = await request(app)
+      .delete(`/users/${user.id}`)
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response.status).toBe(204);
@@ -51,10 +55,16 @@ describe('DELETE /users/:id', () => {
     const other = await seedUser();
 
     // Act
-    const response = await request(app).delete(`/users/${other.id}`).set(await bearer(caller.id));
+    const response = await request(app)
+      .delete(`/users/${other.id}`)
+      .set(await bearer(caller.id));
 
     // Assert
-    expect(response).toMatchObject({ status: 404, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { code: 'USER_NOT_FOUND' } });
+    expect(response).toMatchObject({
+      status: 404,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { code: 'USER_NOT_FOUND' },
+    });
     expect(await storedUser(other.id)).toMatchObject({ id: other.id });
     expect(await item(emailKey(other.email))).toMatchObject({ userId: other.id });
   });
@@ -64,7 +74,9 @@ describe('DELETE /users/:id', () => {
     const admin = await seedUser({ role: 'admin' });
 
     // Act
-    const response = await request(app).delete(`/users/${randomUUID()}`).set(await bearer(admin.id));
+    const response = await request(app)
+      .delete(`/users/${randomUUID()}`)
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({ status: 404, body: { status: 404, code: 'USER_NOT_FOUND' } });
@@ -75,7 +87,9 @@ describe('DELETE /users/:id', () => {
     const admin = await seedUser({ role: 'admin' });
 
     // Act
-    const response = await request(app).delete('/users/123').set(await bearer(admin.id));
+    const response = await request(app)
+      .delete('/users/123')
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ field: 'id' }] } });

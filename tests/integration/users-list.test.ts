@@ -37,7 +37,10 @@ describe('GET /users', () => {
         .get('/users')
         .query(cursor === null ? { limit } : { limit, cursor })
         .set(headers);
-      expect(response).toMatchObject({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+      expect(response).toMatchObject({
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      });
       pages.push(response.body as Page);
       cursor = (response.body as Page).nextCursor;
     } while (cursor !== null && pages.length < 1_000);
@@ -63,7 +66,9 @@ describe('GET /users', () => {
     await Promise.all(Array.from({ length: 20 }, () => seedUser()));
 
     // Act
-    const response = await request(app).get('/users').set(await bearer(admin.id));
+    const response = await request(app)
+      .get('/users')
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({ status: 200, body: { nextCursor: expect.any(String) } });
@@ -80,7 +85,10 @@ describe('GET /users', () => {
     const admin = await seedUser({ role: 'admin' });
 
     // Act
-    const response = await request(app).get('/users').query({ limit }).set(await bearer(admin.id));
+    const response = await request(app)
+      .get('/users')
+      .query({ limit })
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({
@@ -95,7 +103,9 @@ describe('GET /users', () => {
     const admin = await seedUser({ role: 'admin' });
 
     // Act
-    const response = await request(app).get('/users?limit=1&limit=2').set(await bearer(admin.id));
+    const response = await request(app)
+      .get('/users?limit=1&limit=2')
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ field: 'limit' }] } });
@@ -105,7 +115,9 @@ describe('GET /users', () => {
     async function firstCursor(adminId: string): Promise<string> {
       await seedUser();
       await seedUser();
-      const response = await request(app).get('/users?limit=1').set(await bearer(adminId));
+      const response = await request(app)
+        .get('/users?limit=1')
+        .set(await bearer(adminId));
       return (response.body as Page).nextCursor ?? '';
     }
 
@@ -127,7 +139,10 @@ describe('GET /users', () => {
       bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
 
       // Act
-      const response = await request(app).get('/users').query({ cursor: bytes.toString('base64url') }).set(await bearer(admin.id));
+      const response = await request(app)
+        .get('/users')
+        .query({ cursor: bytes.toString('base64url') })
+        .set(await bearer(admin.id));
 
       // Assert
       expect(response).toMatchObject(invalidCursor);
@@ -140,7 +155,10 @@ describe('GET /users', () => {
       const cursor = await firstCursor(owner.id);
 
       // Act
-      const response = await request(app).get('/users').query({ cursor }).set(await bearer(thief.id));
+      const response = await request(app)
+        .get('/users')
+        .query({ cursor })
+        .set(await bearer(thief.id));
 
       // Assert
       expect(response).toMatchObject(invalidCursor);
@@ -151,11 +169,19 @@ describe('GET /users', () => {
       const admin = await seedUser({ role: 'admin' });
       const twoHoursAgo = Date.now() - 2 * 3_600_000;
       const codec = new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600, now: () => twoHoursAgo });
-      const position = { PK: `USER#${admin.id}`, SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: `${admin.createdAt}#${admin.id}` };
+      const position = {
+        PK: `USER#${admin.id}`,
+        SK: 'PROFILE',
+        GSI1PK: 'USERS',
+        GSI1SK: `${admin.createdAt}#${admin.id}`,
+      };
       const expired = codec.encode(position, { listing: USER_LISTING, callerId: admin.id });
 
       // Act
-      const response = await request(app).get('/users').query({ cursor: expired }).set(await bearer(admin.id));
+      const response = await request(app)
+        .get('/users')
+        .query({ cursor: expired })
+        .set(await bearer(admin.id));
 
       // Assert
       expect(response).toMatchObject(invalidCursor);
@@ -165,28 +191,37 @@ describe('GET /users', () => {
       // Arrange: what a leaked key could forge; the repository still refuses it
       const admin = await seedUser({ role: 'admin' });
       const codec = new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600 });
-      const forged = codec.encode({ PK: 'RATE#login:127.0.0.1', SK: 'WINDOW#0' }, { listing: USER_LISTING, callerId: admin.id });
+      const forged = codec.encode(
+        { PK: 'RATE#login:127.0.0.1', SK: 'WINDOW#0' },
+        { listing: USER_LISTING, callerId: admin.id },
+      );
 
       // Act
-      const response = await request(app).get('/users').query({ cursor: forged }).set(await bearer(admin.id));
+      const response = await request(app)
+        .get('/users')
+        .query({ cursor: forged })
+        .set(await bearer(admin.id));
 
       // Assert
       expect(response).toMatchObject(invalidCursor);
     });
 
-    it.each([['garbage', 'not a cursor at all'], ['base64 of JSON', Buffer.from('{"PK":"USER#x"}').toString('base64url')]])(
-      'returns 400 for %s',
-      async (_label, cursor) => {
-        // Arrange
-        const admin = await seedUser({ role: 'admin' });
+    it.each([
+      ['garbage', 'not a cursor at all'],
+      ['base64 of JSON', Buffer.from('{"PK":"USER#x"}').toString('base64url')],
+    ])('returns 400 for %s', async (_label, cursor) => {
+      // Arrange
+      const admin = await seedUser({ role: 'admin' });
 
-        // Act
-        const response = await request(app).get('/users').query({ cursor }).set(await bearer(admin.id));
+      // Act
+      const response = await request(app)
+        .get('/users')
+        .query({ cursor })
+        .set(await bearer(admin.id));
 
-        // Assert
-        expect(response).toMatchObject(invalidCursor);
-      },
-    );
+      // Assert
+      expect(response).toMatchObject(invalidCursor);
+    });
   });
 
   it('returns 403 to a user who is not an admin', async () => {
@@ -194,10 +229,16 @@ describe('GET /users', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).get('/users').set(await bearer(user.id));
+    const response = await request(app)
+      .get('/users')
+      .set(await bearer(user.id));
 
     // Assert
-    expect(response).toMatchObject({ status: 403, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { status: 403, code: 'FORBIDDEN' } });
+    expect(response).toMatchObject({
+      status: 403,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { status: 403, code: 'FORBIDDEN' },
+    });
   });
 
   it('returns 401 without a token', async () => {

@@ -3,7 +3,14 @@ import request from 'supertest';
 import { createTokenIssuer, PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import { bearer, createUsersTestApp, seedUser } from '../helpers/user-fixtures';
 
-function publicView(user: { id: string; email: string; name: string; role: string; createdAt: string; updatedAt: string }): object {
+function publicView(user: {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  createdAt: string;
+  updatedAt: string;
+}): object {
   const { id, email, name, role, createdAt, updatedAt } = user;
   return { id, email, name, role, createdAt, updatedAt };
 }
@@ -16,7 +23,9 @@ describe('GET /users/me', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).get('/users/me').set(await bearer(user.id));
+    const response = await request(app)
+      .get('/users/me')
+      .set(await bearer(user.id));
 
     // Assert
     expect(response).toMatchObject({
@@ -47,7 +56,12 @@ describe('GET /users/me', () => {
     // Arrange
     let authorization = kind;
     if (kind === 'other-secret') {
-      const issuer = createTokenIssuer({ hs256Secret: 'another secret, another secret, another', issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 60 });
+      const issuer = createTokenIssuer({
+        hs256Secret: 'another secret, another secret, another',
+        issuer: 'lambdalith',
+        audience: 'lambdalith-api',
+        ttlSeconds: 60,
+      });
       authorization = `Bearer ${(await issuer.issue((await seedUser()).id)).accessToken}`;
     } else if (kind === 'ghost') {
       authorization = (await bearer(randomUUID())).Authorization;
@@ -73,7 +87,9 @@ describe('GET /users/:id', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).get(`/users/${user.id}`).set(await bearer(user.id));
+    const response = await request(app)
+      .get(`/users/${user.id}`)
+      .set(await bearer(user.id));
 
     // Assert
     expect(response).toMatchObject({ status: 200, headers: { etag: '"v1"', 'cache-control': 'no-store' } });
@@ -86,7 +102,9 @@ describe('GET /users/:id', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).get(`/users/${user.id}`).set(await bearer(admin.id));
+    const response = await request(app)
+      .get(`/users/${user.id}`)
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({ status: 200, headers: { etag: '"v1"' } });
@@ -119,7 +137,9 @@ describe('GET /users/:id', () => {
     const admin = await seedUser({ role: 'admin' });
 
     // Act
-    const response = await request(app).get(`/users/${randomUUID()}`).set(await bearer(admin.id));
+    const response = await request(app)
+      .get(`/users/${randomUUID()}`)
+      .set(await bearer(admin.id));
 
     // Assert
     expect(response).toMatchObject({ status: 404, body: { code: 'USER_NOT_FOUND' } });
@@ -130,7 +150,9 @@ describe('GET /users/:id', () => {
     const user = await seedUser();
 
     // Act
-    const response = await request(app).get('/users/not-a-uuid').set(await bearer(user.id));
+    const response = await request(app)
+      .get('/users/not-a-uuid')
+      .set(await bearer(user.id));
 
     // Assert
     expect(response).toMatchObject({

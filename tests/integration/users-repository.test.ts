@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { emailKey, userKey } from '../../src/data/user-keys';
-import { EmailTakenError, InvalidListPositionError, StaleVersionError, UserNotFoundError } from '../../src/domain/errors';
+import {
+  EmailTakenError,
+  InvalidListPositionError,
+  StaleVersionError,
+  UserNotFoundError,
+} from '../../src/domain/errors';
 import type { StoredUser } from '../../src/domain/user';
 import { testConfig } from '../helpers/test-environment';
 
@@ -61,7 +66,12 @@ describe('DynamoDbUserRepository', () => {
         email: user.email,
         version: 1,
       });
-      expect(await rawItem(emailKey(user.email))).toEqual({ PK: `EMAIL#${user.email}`, SK: 'EMAIL', type: 'EMAIL', userId: user.id });
+      expect(await rawItem(emailKey(user.email))).toEqual({
+        PK: `EMAIL#${user.email}`,
+        SK: 'EMAIL',
+        type: 'EMAIL',
+        userId: user.id,
+      });
       expect(await repository.findUserIdByEmail(user.email)).toBe(user.id);
     });
 
@@ -111,7 +121,12 @@ describe('DynamoDbUserRepository', () => {
       const updated = await repository.update(user, { email: newEmail, name: 'Moved' }, '2030-01-01T00:00:00.000Z');
 
       // Assert
-      expect(updated).toMatchObject({ email: newEmail, name: 'Moved', version: 2, updatedAt: '2030-01-01T00:00:00.000Z' });
+      expect(updated).toMatchObject({
+        email: newEmail,
+        name: 'Moved',
+        version: 2,
+        updatedAt: '2030-01-01T00:00:00.000Z',
+      });
       expect(await rawItem(emailKey(user.email))).toBeUndefined();
       expect(await rawItem(emailKey(newEmail))).toMatchObject({ userId: user.id });
       expect(await repository.findById(user.id)).toEqual(updated);
@@ -124,7 +139,11 @@ describe('DynamoDbUserRepository', () => {
       await repository.update(user, { name: 'First writer' }, new Date().toISOString());
 
       // Act
-      const attempt = repository.update(user, { name: 'Second writer', email: `stale-${user.id}@example.com` }, new Date().toISOString());
+      const attempt = repository.update(
+        user,
+        { name: 'Second writer', email: `stale-${user.id}@example.com` },
+        new Date().toISOString(),
+      );
 
       // Assert
       await expect(attempt).rejects.toBeInstanceOf(StaleVersionError);

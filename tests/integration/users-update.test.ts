@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
-import { bearer, createUsersTestApp, register, SEED_PASSWORD, seedUser, storedUser, uniqueEmail } from '../helpers/user-fixtures';
+import {
+  bearer,
+  createUsersTestApp,
+  register,
+  SEED_PASSWORD,
+  seedUser,
+  storedUser,
+  uniqueEmail,
+} from '../helpers/user-fixtures';
 
 describe('PATCH /users/:id', () => {
   const { app } = createUsersTestApp();
@@ -18,7 +26,10 @@ describe('PATCH /users/:id', () => {
     const response = await patch(user.id, { ...(await bearer(user.id)), 'If-Match': '"v1"' }, { name: '  After  ' });
 
     // Assert
-    expect(response).toMatchObject({ status: 200, headers: { etag: '"v2"', 'content-type': 'application/json; charset=utf-8' } });
+    expect(response).toMatchObject({
+      status: 200,
+      headers: { etag: '"v2"', 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(response.body).toEqual({
       id: user.id,
       email: user.email,
@@ -27,7 +38,9 @@ describe('PATCH /users/:id', () => {
       createdAt: user.createdAt,
       updatedAt: expect.any(String),
     });
-    expect(Date.parse((response.body as { updatedAt: string }).updatedAt)).toBeGreaterThanOrEqual(Date.parse(user.updatedAt));
+    expect(Date.parse((response.body as { updatedAt: string }).updatedAt)).toBeGreaterThanOrEqual(
+      Date.parse(user.updatedAt),
+    );
     expect(await storedUser(user.id)).toMatchObject({ name: 'After', version: 2 });
   });
 
@@ -86,7 +99,10 @@ describe('PATCH /users/:id', () => {
     const headers = { ...(await bearer(user.id)), 'If-Match': '"v1"' };
 
     // Act
-    const responses = await Promise.all([patch(user.id, headers, { name: 'Writer A' }), patch(user.id, headers, { name: 'Writer B' })]);
+    const responses = await Promise.all([
+      patch(user.id, headers, { name: 'Writer A' }),
+      patch(user.id, headers, { name: 'Writer B' }),
+    ]);
 
     // Assert
     expect(responses.map((response) => response.status).sort()).toEqual([200, 412]);
@@ -100,7 +116,11 @@ describe('PATCH /users/:id', () => {
     const newEmail = uniqueEmail('moved');
 
     // Act
-    const response = await patch(user.id, { ...(await bearer(user.id)), 'If-Match': '"v1"' }, { email: newEmail.toUpperCase(), currentPassword: SEED_PASSWORD });
+    const response = await patch(
+      user.id,
+      { ...(await bearer(user.id)), 'If-Match': '"v1"' },
+      { email: newEmail.toUpperCase(), currentPassword: SEED_PASSWORD },
+    );
 
     // Assert
     expect(response).toMatchObject({ status: 200, headers: { etag: '"v2"' }, body: { id: user.id, email: newEmail } });
@@ -124,16 +144,34 @@ describe('PATCH /users/:id', () => {
     // Assert
     expect(response).toMatchObject({ status: 200, headers: { etag: '"v2"' } });
     expect(response.body).not.toHaveProperty('password');
-    const withNew = await request(app).post('/auth/login').send({ email: user.email, password: 'a brand new password' });
+    const withNew = await request(app)
+      .post('/auth/login')
+      .send({ email: user.email, password: 'a brand new password' });
     const withOld = await request(app).post('/auth/login').send({ email: user.email, password: SEED_PASSWORD });
     expect([withNew.status, withOld.status]).toEqual([200, 401]);
   });
 
   it.each([
-    ['an email change without currentPassword', () => ({ email: uniqueEmail('nope') }), 'is required to change email or password'],
-    ['an email change with a wrong currentPassword', () => ({ email: uniqueEmail('nope'), currentPassword: 'wrong password!' }), 'is incorrect'],
-    ['a password change without currentPassword', () => ({ password: 'another new password' }), 'is required to change email or password'],
-    ['a password change with a wrong currentPassword', () => ({ password: 'another new password', currentPassword: 'wrong!!' }), 'is incorrect'],
+    [
+      'an email change without currentPassword',
+      () => ({ email: uniqueEmail('nope') }),
+      'is required to change email or password',
+    ],
+    [
+      'an email change with a wrong currentPassword',
+      () => ({ email: uniqueEmail('nope'), currentPassword: 'wrong password!' }),
+      'is incorrect',
+    ],
+    [
+      'a password change without currentPassword',
+      () => ({ password: 'another new password' }),
+      'is required to change email or password',
+    ],
+    [
+      'a password change with a wrong currentPassword',
+      () => ({ password: 'another new password', currentPassword: 'wrong!!' }),
+      'is incorrect',
+    ],
   ])('returns 400 and changes nothing for %s', async (_label, body, message) => {
     // Arrange
     const user = await seedUser();
@@ -157,10 +195,18 @@ describe('PATCH /users/:id', () => {
     const user = await seedUser();
 
     // Act
-    const response = await patch(user.id, { ...(await bearer(user.id)), 'If-Match': '"v1"' }, { email: owner.email, currentPassword: SEED_PASSWORD });
+    const response = await patch(
+      user.id,
+      { ...(await bearer(user.id)), 'If-Match': '"v1"' },
+      { email: owner.email, currentPassword: SEED_PASSWORD },
+    );
 
     // Assert
-    expect(response).toMatchObject({ status: 409, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { code: 'EMAIL_TAKEN' } });
+    expect(response).toMatchObject({
+      status: 409,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { code: 'EMAIL_TAKEN' },
+    });
     expect(await storedUser(user.id)).toMatchObject({ email: user.email, version: 1 });
   });
 
@@ -172,7 +218,11 @@ describe('PATCH /users/:id', () => {
     const response = await patch(user.id, { ...(await bearer(user.id)), 'If-Match': '"v1"' }, { role: 'admin' });
 
     // Assert
-    expect(response).toMatchObject({ status: 403, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { status: 403, code: 'FORBIDDEN' } });
+    expect(response).toMatchObject({
+      status: 403,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { status: 403, code: 'FORBIDDEN' },
+    });
     expect(await storedUser(user.id)).toMatchObject({ role: 'user', version: 1 });
   });
 
@@ -203,7 +253,12 @@ describe('PATCH /users/:id', () => {
   it.each([
     ['an unknown field', { nickname: 'x' }, 'nickname', 'Unknown field'],
     ['an invalid role', { role: 'superuser' }, 'role', 'must be one of user, admin'],
-    ['a short new password', { password: 'short', currentPassword: SEED_PASSWORD }, 'password', 'must be 12 to 256 characters long'],
+    [
+      'a short new password',
+      { password: 'short', currentPassword: SEED_PASSWORD },
+      'password',
+      'must be 12 to 256 characters long',
+    ],
     ['nothing to change', {}, 'body', 'must change at least one of name, email, password, role'],
   ])('returns 400 for %s', async (_label, body, field, message) => {
     // Arrange
@@ -228,7 +283,7 @@ describe('PATCH /users/:id', () => {
   });
 
   describe('role changes by an admin', () => {
-    it("promotes a user, whose existing token gains admin rights at once", async () => {
+    it('promotes a user, whose existing token gains admin rights at once', async () => {
       // Arrange
       const admin = await seedUser({ role: 'admin' });
       const user = await seedUser();
@@ -236,11 +291,19 @@ describe('PATCH /users/:id', () => {
       const before = await request(app).get('/users').set(userHeaders);
 
       // Act
-      const response = await patch(user.id, { ...(await bearer(admin.id)), 'If-Match': '"v1"' }, { role: 'admin', name: 'Promoted' });
+      const response = await patch(
+        user.id,
+        { ...(await bearer(admin.id)), 'If-Match': '"v1"' },
+        { role: 'admin', name: 'Promoted' },
+      );
 
       // Assert
       expect(before.status).toBe(403);
-      expect(response).toMatchObject({ status: 200, headers: { etag: '"v2"' }, body: { id: user.id, role: 'admin', name: 'Promoted' } });
+      expect(response).toMatchObject({
+        status: 200,
+        headers: { etag: '"v2"' },
+        body: { id: user.id, role: 'admin', name: 'Promoted' },
+      });
       const after = await request(app).get('/users?limit=1').set(userHeaders);
       expect(after.status).toBe(200);
     });

@@ -8,7 +8,10 @@ import { createLambdaHostedTestApp } from '../helpers/test-app';
 import { localTestEnv } from '../helpers/test-environment';
 import { createUsersTestApp, register, storedUser, uniqueEmail } from '../helpers/user-fixtures';
 
-/** A stand-in for SES that misbehaves: `silent` accepts connections and never answers; `trickling` starts an answer and never finishes it. */
+/**
+ * A stand-in for SES that misbehaves: `silent` accepts connections and never answers; `trickling` starts an answer and
+ * never finishes it.
+ */
 async function brokenSes(behaviour: 'silent' | 'trickling'): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -110,7 +113,11 @@ describe('welcome email through SES in Lambda, when SES misbehaves', () => {
     // Arrange
     const ses = await brokenSes(behaviour);
     closeAfterTest.push(ses.close);
-    const { app, deps } = createLambdaHostedTestApp({ SES_ENDPOINT: ses.endpoint, AUTH_RATE_LIMIT: '1000000', METRICS_ENABLED: 'false' });
+    const { app, deps } = createLambdaHostedTestApp({
+      SES_ENDPOINT: ses.endpoint,
+      AUTH_RATE_LIMIT: '1000000',
+      METRICS_ENABLED: 'false',
+    });
     const logged = jest.spyOn(deps.logger, 'error');
     const counted = jest.spyOn(deps.metrics, 'addMetric');
     const email = uniqueEmail('hung-ses');
@@ -122,7 +129,10 @@ describe('welcome email through SES in Lambda, when SES misbehaves', () => {
     const { id } = response.body as { id: string };
     expect(response).toMatchObject({ status: 201, headers: { location: `/users/${id}` }, body: { email } });
     expect(await storedUser(id)).toMatchObject({ email });
-    expect(logged).toHaveBeenCalledWith('welcome email could not be sent; the registration stands', { userId: id, error: expect.any(Error) });
+    expect(logged).toHaveBeenCalledWith('welcome email could not be sent; the registration stands', {
+      userId: id,
+      error: expect.any(Error),
+    });
     expect(counted).toHaveBeenCalledWith('WelcomeEmailFailed', 'Count', 1);
   });
 });
@@ -159,7 +169,12 @@ describe('SesEmailSender', () => {
           body: {
             FromEmailAddress: 'no-reply@example.com',
             Destination: { ToAddresses: ['ada@example.com'] },
-            Content: { Simple: { Subject: { Data: 'Welcome', Charset: 'UTF-8' }, Body: { Text: { Data: 'Hello Ada', Charset: 'UTF-8' } } } },
+            Content: {
+              Simple: {
+                Subject: { Data: 'Welcome', Charset: 'UTF-8' },
+                Body: { Text: { Data: 'Hello Ada', Charset: 'UTF-8' } },
+              },
+            },
           },
         },
       ]);

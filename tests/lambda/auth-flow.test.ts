@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { eventSources, lambdaContext, type EventSource, type HttpRequestSpec, type NormalizedResponse } from '@lambdalith/testing';
+import {
+  eventSources,
+  lambdaContext,
+  type EventSource,
+  type HttpRequestSpec,
+  type NormalizedResponse,
+} from '@lambdalith/testing';
 import { lambdaTestEnv } from '../helpers/test-environment';
 
 type Handler = (event: object, context: Context) => Promise<unknown>;
@@ -24,7 +30,8 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v2/email/outbound-emails') sentEmails.push(JSON.parse(body) as SentEmail);
+      if (req.method === 'POST' && req.url === '/v2/email/outbound-emails')
+        sentEmails.push(JSON.parse(body) as SentEmail);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ MessageId: randomUUID() }));
     });
   });
@@ -72,9 +79,20 @@ describe.each(eventSources)('register → login → me through the Lambda handle
       body: JSON.stringify({ email: email.toUpperCase(), password, name: 'Lambda User' }),
       sourceIp,
     });
-    const loggedIn = await invoke(source, { method: 'POST', path: '/auth/login', headers: json, body: JSON.stringify({ email, password }), sourceIp });
+    const loggedIn = await invoke(source, {
+      method: 'POST',
+      path: '/auth/login',
+      headers: json,
+      body: JSON.stringify({ email, password }),
+      sourceIp,
+    });
     const token = (JSON.parse(loggedIn.body) as { accessToken?: string }).accessToken ?? '';
-    const me = await invoke(source, { method: 'GET', path: '/users/me', headers: { Authorization: `Bearer ${token}` }, sourceIp });
+    const me = await invoke(source, {
+      method: 'GET',
+      path: '/users/me',
+      headers: { Authorization: `Bearer ${token}` },
+      sourceIp,
+    });
 
     // Assert
     const user = JSON.parse(registered.body) as { id: string };
@@ -91,7 +109,11 @@ describe.each(eventSources)('register → login → me through the Lambda handle
       updatedAt: expect.any(String),
     });
     expect(loggedIn).toMatchObject({ statusCode: 200, headers: { 'cache-control': 'no-store' } });
-    expect(JSON.parse(loggedIn.body)).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3_600 });
+    expect(JSON.parse(loggedIn.body)).toEqual({
+      accessToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 3_600,
+    });
     expect(me).toMatchObject({ statusCode: 200, headers: { etag: '"v1"', 'cache-control': 'no-store' } });
     expect(JSON.parse(me.body)).toEqual(user);
     expect(sentEmails.filter((sent) => sent.Destination.ToAddresses.includes(email))).toEqual([
@@ -126,7 +148,10 @@ describe.each(eventSources)('register → login → me through the Lambda handle
     // Assert
     expect(response).toMatchObject({
       statusCode: 401,
-      headers: { 'www-authenticate': expect.stringMatching(/^Bearer/), 'content-type': 'application/problem+json; charset=utf-8' },
+      headers: {
+        'www-authenticate': expect.stringMatching(/^Bearer/),
+        'content-type': 'application/problem+json; charset=utf-8',
+      },
     });
     expect(JSON.parse(response.body)).toMatchObject({ status: 401, title: 'Unauthorized' });
   });

@@ -19,7 +19,10 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   // Logs and metrics on, as in Lambda, so their per-request data can be checked too.
   // A generous DynamoDB timeout: 50 simultaneous reads on a 2-core DynamoDB Local are about isolation here, not speed.
-  Object.assign(process.env, lambdaTestEnv({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', DYNAMODB_REQUEST_TIMEOUT_MS: '10000' }));
+  Object.assign(
+    process.env,
+    lambdaTestEnv({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', DYNAMODB_REQUEST_TIMEOUT_MS: '10000' }),
+  );
   ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
 });
 
@@ -40,7 +43,13 @@ async function callers(): Promise<Caller[]> {
   const authenticated: Caller[] = [];
   for (let index = 0; index < AUTHENTICATED; index += 1) {
     const user = await seedUser({ name: `Concurrent ${index}` });
-    authenticated.push({ userId: user.id, email: user.email, token: await tokenFor(user.id), context: lambdaContext(), sourceIp: `198.51.100.${index + 1}` });
+    authenticated.push({
+      userId: user.id,
+      email: user.email,
+      token: await tokenFor(user.id),
+      context: lambdaContext(),
+      sourceIp: `198.51.100.${index + 1}`,
+    });
   }
   const anonymous = Array.from({ length: ANONYMOUS }, (_, index) => ({
     userId: undefined,
@@ -50,7 +59,9 @@ async function callers(): Promise<Caller[]> {
     sourceIp: `203.0.113.${index + 1}`,
   }));
   // Interleave, so anonymous invocations run between authenticated ones.
-  return authenticated.flatMap((caller, index) => (index < anonymous.length ? [caller, anonymous[index] as Caller] : [caller]));
+  return authenticated.flatMap((caller, index) =>
+    index < anonymous.length ? [caller, anonymous[index] as Caller] : [caller],
+  );
 }
 
 /** Everything the function printed to stdout during `action`, parsed as JSON lines. */
@@ -105,7 +116,10 @@ describe('50 concurrent invocations of the Lambda handler', () => {
       expect(response.headers['x-request-id']).toBe(caller.context.awsRequestId);
       if (caller.userId === undefined) {
         expect(response.statusCode).toBe(401);
-        expect(JSON.parse(response.body)).toMatchObject({ code: 'UNAUTHORIZED', requestId: caller.context.awsRequestId });
+        expect(JSON.parse(response.body)).toMatchObject({
+          code: 'UNAUTHORIZED',
+          requestId: caller.context.awsRequestId,
+        });
       } else {
         expect(response.statusCode).toBe(200);
         expect(response.headers['cache-control']).toBe('no-store');
@@ -132,6 +146,8 @@ describe('50 concurrent invocations of the Lambda handler', () => {
     const metricDocuments = lines.filter((line) => '_aws' in line && 'Latency' in line);
     expect(metricDocuments).toHaveLength(all.length);
     expect(metricDocuments.filter((doc) => doc['route'] === '/users/me' && doc['4xx'] === 1)).toHaveLength(ANONYMOUS);
-    expect(metricDocuments.filter((doc) => doc['route'] === '/users/me' && doc['4xx'] === 0 && doc['5xx'] === 0)).toHaveLength(AUTHENTICATED);
+    expect(
+      metricDocuments.filter((doc) => doc['route'] === '/users/me' && doc['4xx'] === 0 && doc['5xx'] === 0),
+    ).toHaveLength(AUTHENTICATED);
   });
 });

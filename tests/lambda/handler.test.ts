@@ -1,5 +1,11 @@
 import type { Context } from 'aws-lambda';
-import { eventSources, lambdaContext, type EventSource, type HttpRequestSpec, type NormalizedResponse } from '@lambdalith/testing';
+import {
+  eventSources,
+  lambdaContext,
+  type EventSource,
+  type HttpRequestSpec,
+  type NormalizedResponse,
+} from '@lambdalith/testing';
 import { lambdaTestEnv } from '../helpers/test-environment';
 
 type Handler = (event: object, context: Context) => Promise<unknown>;
@@ -24,7 +30,11 @@ function uniqueSourceIp(): string {
   return `198.51.${Math.floor(nextAddress / 250) % 250}.${(nextAddress % 250) + 1}`;
 }
 
-async function invoke(source: EventSource, spec: HttpRequestSpec, context: Context = lambdaContext()): Promise<NormalizedResponse> {
+async function invoke(
+  source: EventSource,
+  spec: HttpRequestSpec,
+  context: Context = lambdaContext(),
+): Promise<NormalizedResponse> {
   return source.parseResult(await handler(source.event(spec), context));
 }
 
@@ -117,7 +127,7 @@ describe.each(eventSources)('the Lambda handler behind $name', (source) => {
 });
 
 describe('Lambda cold start', () => {
-  it('fails init with a message naming the missing variable and never its neighbours\' values', async () => {
+  it("fails init with a message naming the missing variable and never its neighbours' values", async () => {
     const env = lambdaTestEnv();
     const { TABLE_NAME: _tableName, ...withoutTable } = env;
 

@@ -32,7 +32,13 @@ describe('loadConfig locally', () => {
       host: '127.0.0.1',
       port: 3000,
       dataDir,
-      dynamodb: { endpoint: undefined, tableName: 'lambdalith', region: 'us-east-1', maxAttempts: 2, requestTimeoutMs: 1000 },
+      dynamodb: {
+        endpoint: undefined,
+        tableName: 'lambdalith',
+        region: 'us-east-1',
+        maxAttempts: 2,
+        requestTimeoutMs: 1000,
+      },
       auth: { issuer: 'lambdalith', audience: 'lambdalith-api', jwksUrl: undefined, accessTokenTtlSeconds: 3600 },
       corsOrigins: [],
       log: { level: 'INFO', format: 'json' },
@@ -42,8 +48,12 @@ describe('loadConfig locally', () => {
 
   it('sends email from no-reply@localhost unless EMAIL_FROM names another address', () => {
     expect(loadConfig({ DATA_DIR: freshDataDir() }, quietIo()).email.from).toBe('no-reply@localhost');
-    expect(loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'dev@example.com' }, quietIo()).email.from).toBe('dev@example.com');
-    expect(() => loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'not an address' }, quietIo())).toThrow(/EMAIL_FROM has an invalid format/);
+    expect(loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'dev@example.com' }, quietIo()).email.from).toBe(
+      'dev@example.com',
+    );
+    expect(() => loadConfig({ DATA_DIR: freshDataDir(), EMAIL_FROM: 'not an address' }, quietIo())).toThrow(
+      /EMAIL_FROM has an invalid format/,
+    );
   });
 
   it('leaves an unset JWT_SECRET to the local host as a development secret, writing nothing', () => {
@@ -58,9 +68,16 @@ describe('loadConfig locally', () => {
   it('prints logs human-readably on a terminal and as JSON when piped, unless LOG_FORMAT says otherwise', () => {
     const dataDir = freshDataDir();
 
-    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET }, quietIo({ stdoutIsTty: true })).log.format).toBe('pretty');
-    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET }, quietIo({ stdoutIsTty: false })).log.format).toBe('json');
-    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_FORMAT: 'JSON' }, quietIo({ stdoutIsTty: true })).log.format).toBe('json');
+    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET }, quietIo({ stdoutIsTty: true })).log.format).toBe(
+      'pretty',
+    );
+    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET }, quietIo({ stdoutIsTty: false })).log.format).toBe(
+      'json',
+    );
+    expect(
+      loadConfig({ DATA_DIR: dataDir, JWT_SECRET: SECRET, LOG_FORMAT: 'JSON' }, quietIo({ stdoutIsTty: true })).log
+        .format,
+    ).toBe('json');
   });
 
   it('returns a deeply frozen object', () => {
@@ -76,9 +93,18 @@ describe('loadConfig locally', () => {
 
     expect(loadConfig(base, quietIo()).dynamodb.useLocalCredentials).toBe(true);
     expect(loadConfig({ ...base, AWS_ACCESS_KEY_ID: 'AKIA' }, quietIo()).dynamodb.useLocalCredentials).toBe(false);
-    expect(loadConfig({ ...base, DYNAMODB_ENDPOINT: '' }, quietIo()).dynamodb).toMatchObject({ endpoint: undefined, useLocalCredentials: false });
-    expect(loadConfig({ ...base, DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com' }, quietIo()).dynamodb.useLocalCredentials).toBe(false);
-    expect(loadConfig({ ...base, SES_ENDPOINT: 'http://127.0.0.1:9000' }, quietIo()).email).toMatchObject({ sesEndpoint: 'http://127.0.0.1:9000', useLocalCredentials: true });
+    expect(loadConfig({ ...base, DYNAMODB_ENDPOINT: '' }, quietIo()).dynamodb).toMatchObject({
+      endpoint: undefined,
+      useLocalCredentials: false,
+    });
+    expect(
+      loadConfig({ ...base, DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com' }, quietIo()).dynamodb
+        .useLocalCredentials,
+    ).toBe(false);
+    expect(loadConfig({ ...base, SES_ENDPOINT: 'http://127.0.0.1:9000' }, quietIo()).email).toMatchObject({
+      sesEndpoint: 'http://127.0.0.1:9000',
+      useLocalCredentials: true,
+    });
   });
 });
 
@@ -124,7 +150,10 @@ describe('loadConfig rejects bad values', () => {
     }
 
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^PORT /), expect.stringMatching(/^LOG_LEVEL /)]);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^PORT /),
+      expect.stringMatching(/^LOG_LEVEL /),
+    ]);
   });
 });
 
@@ -142,11 +171,14 @@ describe('loadConfig in Lambda', () => {
     });
   });
 
-  it.each(['TABLE_NAME', 'AWS_REGION', 'JWT_SECRET_ARN', 'EMAIL_FROM'])('requires %s and never invents a default', (name) => {
-    const { [name as keyof typeof lambdaEnv]: _removed, ...env } = lambdaEnv;
+  it.each(['TABLE_NAME', 'AWS_REGION', 'JWT_SECRET_ARN', 'EMAIL_FROM'])(
+    'requires %s and never invents a default',
+    (name) => {
+      const { [name as keyof typeof lambdaEnv]: _removed, ...env } = lambdaEnv;
 
-    expect(() => loadConfig(env, quietIo())).toThrow(new RegExp(`${name} is required`));
-  });
+      expect(() => loadConfig(env, quietIo())).toThrow(new RegExp(`${name} is required`));
+    },
+  );
 
   it('never falls back to a development secret, even with DATA_DIR writable', () => {
     const dataDir = freshDataDir();
@@ -157,18 +189,27 @@ describe('loadConfig in Lambda', () => {
   });
 
   it('refuses a plain-text JWT_SECRET next to JWT_SECRET_ARN, so it can never override the deployed secret', () => {
-    expect(() => loadConfig({ ...lambdaEnv, JWT_SECRET: SECRET }, quietIo())).toThrow(/JWT_SECRET must not be set together with JWT_SECRET_ARN/);
+    expect(() => loadConfig({ ...lambdaEnv, JWT_SECRET: SECRET }, quietIo())).toThrow(
+      /JWT_SECRET must not be set together with JWT_SECRET_ARN/,
+    );
     expect(() => loadConfig({ ...lambdaEnv, JWT_SECRET: SECRET }, quietIo())).not.toThrow(SECRET);
   });
 
   it('accepts JWT_SECRET alone, as sam local start-api passes it', () => {
     const { JWT_SECRET_ARN: _arn, ...env } = lambdaEnv;
 
-    expect(loadConfig({ ...env, JWT_SECRET: SECRET }, quietIo()).auth.jwtSecret).toEqual({ kind: 'value', value: SECRET });
+    expect(loadConfig({ ...env, JWT_SECRET: SECRET }, quietIo()).auth.jwtSecret).toEqual({
+      kind: 'value',
+      value: SECRET,
+    });
   });
 
   it('accepts only https JWKS URLs', () => {
-    expect(() => loadConfig({ ...lambdaEnv, JWT_JWKS_URL: 'http://idp.example.com/jwks' }, quietIo())).toThrow(/JWT_JWKS_URL must be an absolute https URL/);
-    expect(loadConfig({ ...lambdaEnv, JWT_JWKS_URL: 'https://idp.example.com/jwks' }, quietIo()).auth.jwksUrl).toBe('https://idp.example.com/jwks');
+    expect(() => loadConfig({ ...lambdaEnv, JWT_JWKS_URL: 'http://idp.example.com/jwks' }, quietIo())).toThrow(
+      /JWT_JWKS_URL must be an absolute https URL/,
+    );
+    expect(loadConfig({ ...lambdaEnv, JWT_JWKS_URL: 'https://idp.example.com/jwks' }, quietIo()).auth.jwksUrl).toBe(
+      'https://idp.example.com/jwks',
+    );
   });
 });

@@ -23,7 +23,9 @@ describe('readOrCreateDevelopmentSecret', () => {
     expect(second).toBe(first);
     expect(readFileSync(join(dataDir, 'dev-jwt-secret'), 'utf8').trim()).toBe(first);
     expect(statSync(join(dataDir, 'dev-jwt-secret')).mode & 0o777).toBe(0o600);
-    expect(firstWarnings).toEqual([expect.stringMatching(/^JWT_SECRET is not set; using a generated development secret/)]);
+    expect(firstWarnings).toEqual([
+      expect.stringMatching(/^JWT_SECRET is not set; using a generated development secret/),
+    ]);
     expect(firstWarnings[0]).not.toContain('\n');
     expect(secondWarnings).toEqual([]);
   });

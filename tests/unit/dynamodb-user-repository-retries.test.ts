@@ -31,7 +31,9 @@ function scriptedClient(script: { transactions: TransactionOutcome[]; reads?: (S
       $metadata: {},
       message: 'Transaction cancelled',
       CancellationReasons:
-        outcome === 'conflict' ? [{ Code: 'None' }, { Code: 'TransactionConflict' }] : [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+        outcome === 'conflict'
+          ? [{ Code: 'None' }, { Code: 'TransactionConflict' }]
+          : [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
     });
   };
   return { client: { send } as unknown as DynamoDBDocumentClient, transactions: () => transactions };
@@ -57,7 +59,9 @@ const user: StoredUser = {
 };
 
 function claimKeysOf(transaction: TransactWriteCommand | undefined): unknown[] {
-  return (transaction?.input.TransactItems ?? []).map((item) => item.Delete?.Key).filter((key) => key?.['SK'] === 'EMAIL');
+  return (transaction?.input.TransactItems ?? [])
+    .map((item) => item.Delete?.Key)
+    .filter((key) => key?.['SK'] === 'EMAIL');
 }
 
 describe('DynamoDbUserRepository transactions', () => {
@@ -80,7 +84,10 @@ describe('DynamoDbUserRepository transactions', () => {
     const waits: number[] = [];
 
     // Act
-    await new DynamoDbUserRepository(client, 'table', { sleep: async (ms) => void waits.push(ms), random: () => 0.25 }).create(user);
+    await new DynamoDbUserRepository(client, 'table', {
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 0.25,
+    }).create(user);
 
     // Assert
     expect(waits).toEqual([5, 10]);
@@ -115,7 +122,8 @@ describe('DynamoDbUserRepository transactions', () => {
 
 describe('DynamoDbUserRepository delete', () => {
   it('reads the user again and releases the new email claim when the email changed between read and delete', async () => {
-    // Arrange: the first read sees the old email; the transaction's condition on it fails; the second read sees the new one
+    // Arrange: the first read sees the old email; the transaction's condition on it fails; the second read sees the new
+    // one
     const moved = { ...user, email: 'moved@example.com', version: 2 };
     const { client, transactions } = scriptedClient({ transactions: ['condition-failed', 'ok'], reads: [user, moved] });
 
@@ -124,7 +132,10 @@ describe('DynamoDbUserRepository delete', () => {
 
     // Assert
     expect(deleted).toBe(true);
-    expect(transactions().map(claimKeysOf)).toEqual([[{ PK: 'EMAIL#retry@example.com', SK: 'EMAIL' }], [{ PK: 'EMAIL#moved@example.com', SK: 'EMAIL' }]]);
+    expect(transactions().map(claimKeysOf)).toEqual([
+      [{ PK: 'EMAIL#retry@example.com', SK: 'EMAIL' }],
+      [{ PK: 'EMAIL#moved@example.com', SK: 'EMAIL' }],
+    ]);
   });
 
   it('reports false when the user is gone by the time it reads again', async () => {

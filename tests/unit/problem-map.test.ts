@@ -34,7 +34,9 @@ function domainErrorClasses(): ErrorClass[] {
 }
 
 describe('the problem map', () => {
-  const problemFor = problemMap({ isStoreUnavailable: (error) => error instanceof Error && error.name === 'TimeoutError' });
+  const problemFor = problemMap({
+    isStoreUnavailable: (error) => error instanceof Error && error.name === 'TimeoutError',
+  });
 
   it('has a row for every error class the domain exports, so none of them becomes a 500 by omission', () => {
     const mapped = new Set<ErrorClass>(PROBLEM_TABLE.map((row) => row.error));
@@ -46,13 +48,28 @@ describe('the problem map', () => {
   });
 
   it.each([
-    [new ValidationError([{ field: 'email', message: 'must be an email address' }]), 400, 'VALIDATION_FAILED', 'The request is invalid'],
+    [
+      new ValidationError([{ field: 'email', message: 'must be an email address' }]),
+      400,
+      'VALIDATION_FAILED',
+      'The request is invalid',
+    ],
     [new InvalidCredentialsError(), 401, 'INVALID_CREDENTIALS', 'Invalid email or password'],
     [new NotPermittedError('Only an admin may change a role'), 403, 'FORBIDDEN', 'Only an admin may change a role'],
     [new UserNotFoundError(), 404, 'USER_NOT_FOUND', 'User not found'],
     [new EmailTakenError(), 409, 'EMAIL_TAKEN', 'This email is already registered'],
-    [new InvalidCursorError('expired'), 400, 'INVALID_CURSOR', 'The cursor is invalid or has expired; start again from the first page'],
-    [new InvalidListPositionError(), 400, 'INVALID_CURSOR', 'The cursor is invalid or has expired; start again from the first page'],
+    [
+      new InvalidCursorError('expired'),
+      400,
+      'INVALID_CURSOR',
+      'The cursor is invalid or has expired; start again from the first page',
+    ],
+    [
+      new InvalidListPositionError(),
+      400,
+      'INVALID_CURSOR',
+      'The cursor is invalid or has expired; start again from the first page',
+    ],
     [new VersionRequiredError(), 428, 'PRECONDITION_REQUIRED', 'This request requires an If-Match header'],
     [
       new UnconditionalChangeError(),
@@ -61,14 +78,19 @@ describe('the problem map', () => {
       'If-Match must carry the ETag of the version being changed; "*" is not accepted',
     ],
     [new StaleVersionError(), 412, 'PRECONDITION_FAILED', 'The resource has changed; fetch it again'],
-    [new WriteContentionError(), 503, 'SERVICE_UNAVAILABLE', 'Too many concurrent changes to the same data; retry shortly'],
+    [
+      new WriteContentionError(),
+      503,
+      'SERVICE_UNAVAILABLE',
+      'Too many concurrent changes to the same data; retry shortly',
+    ],
     [new StoreNotReadyError('unreachable'), 503, 'SERVICE_UNAVAILABLE', 'The database is not reachable'],
     [new StoreNotReadyError('not-ready'), 503, 'SERVICE_UNAVAILABLE', 'The database table is not ready'],
   ])('maps %p to %i %s', (error, status, code, message) => {
     expect(problemFor(error)).toMatchObject({ status, code, message });
   });
 
-  it('carries the field violations of a validation error as the problem\'s errors', () => {
+  it("carries the field violations of a validation error as the problem's errors", () => {
     const violations = [{ field: 'name', message: 'must be 1 to 100 characters long' }];
 
     expect(problemFor(new ValidationError(violations))).toMatchObject({ errors: violations });
@@ -77,7 +99,11 @@ describe('the problem map', () => {
   it('answers an unavailable store with a 503 and Retry-After, and leaves every other error alone', () => {
     const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
 
-    expect(problemFor(timeout)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '2' } });
+    expect(problemFor(timeout)).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      headers: { 'Retry-After': '2' },
+    });
     expect(problemFor(new Error('a bug'))).toBeUndefined();
     expect(problemFor('not even an error')).toBeUndefined();
   });

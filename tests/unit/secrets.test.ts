@@ -33,7 +33,10 @@ describe('resolveJwtSecret', () => {
     const { fetchSecret, requested } = answering({ SecretString: GOOD_SECRET });
 
     // Act
-    const secret = await resolveJwtSecret({ kind: 'secrets-manager', secretId: SECRET_ARN }, { region: 'us-east-1', fetchSecret });
+    const secret = await resolveJwtSecret(
+      { kind: 'secrets-manager', secretId: SECRET_ARN },
+      { region: 'us-east-1', fetchSecret },
+    );
 
     // Assert
     expect(secret).toBe(GOOD_SECRET);
@@ -45,7 +48,10 @@ describe('resolveJwtSecret', () => {
     const { fetchSecret } = answering({ SecretString: `${GOOD_SECRET}\n` });
 
     // Act
-    const secret = await resolveJwtSecret({ kind: 'secrets-manager', secretId: SECRET_ARN }, { region: 'us-east-1', fetchSecret });
+    const secret = await resolveJwtSecret(
+      { kind: 'secrets-manager', secretId: SECRET_ARN },
+      { region: 'us-east-1', fetchSecret },
+    );
 
     // Assert
     expect(secret).toBe(GOOD_SECRET);
@@ -57,7 +63,10 @@ describe('resolveJwtSecret', () => {
     const { fetchSecret } = answering({ SecretString: shortSecret });
 
     // Act
-    const result = resolveJwtSecret({ kind: 'secrets-manager', secretId: SECRET_ARN }, { region: 'us-east-1', fetchSecret });
+    const result = resolveJwtSecret(
+      { kind: 'secrets-manager', secretId: SECRET_ARN },
+      { region: 'us-east-1', fetchSecret },
+    );
 
     // Assert
     await expect(result).rejects.toThrow(JwtSecretError);
@@ -70,23 +79,31 @@ describe('resolveJwtSecret', () => {
     const { fetchSecret } = answering({ SecretBinary: new Uint8Array(64) });
 
     // Act
-    const result = resolveJwtSecret({ kind: 'secrets-manager', secretId: SECRET_ARN }, { region: 'us-east-1', fetchSecret });
+    const result = resolveJwtSecret(
+      { kind: 'secrets-manager', secretId: SECRET_ARN },
+      { region: 'us-east-1', fetchSecret },
+    );
 
     // Assert
-    await expect(result).rejects.toThrow(`The JWT signing secret ${SECRET_ARN} has no SecretString (a binary secret is not supported)`);
+    await expect(result).rejects.toThrow(
+      `The JWT signing secret ${SECRET_ARN} has no SecretString (a binary secret is not supported)`,
+    );
   });
 
   it('wraps a Secrets Manager failure in a JwtSecretError that names the secret and keeps the cause', async () => {
     // Arrange
-    const denied = Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), {
+      name: 'AccessDeniedException',
+    });
     const fetchSecret: SecretFetcher = async () => {
       throw denied;
     };
 
     // Act
-    const error: unknown = await resolveJwtSecret({ kind: 'secrets-manager', secretId: SECRET_ARN }, { region: 'us-east-1', fetchSecret }).catch(
-      (caught: unknown) => caught,
-    );
+    const error: unknown = await resolveJwtSecret(
+      { kind: 'secrets-manager', secretId: SECRET_ARN },
+      { region: 'us-east-1', fetchSecret },
+    ).catch((caught: unknown) => caught);
 
     // Assert
     expect(error).toBeInstanceOf(JwtSecretError);
@@ -100,13 +117,20 @@ describe('resolveJwtSecret', () => {
     // Arrange: a fetcher that only ever ends by being aborted, like a request to an unreachable endpoint.
     const fetchSecret: SecretFetcher = (_secretId, signal) =>
       new Promise((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+        signal.addEventListener('abort', () =>
+          reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+        );
       });
 
     // Act
-    const result = resolveJwtSecret({ kind: 'secrets-manager', secretId: SECRET_ARN }, { region: 'us-east-1', timeoutMs: 20, fetchSecret });
+    const result = resolveJwtSecret(
+      { kind: 'secrets-manager', secretId: SECRET_ARN },
+      { region: 'us-east-1', timeoutMs: 20, fetchSecret },
+    );
 
     // Assert
-    await expect(result).rejects.toThrow(`Could not read the JWT signing secret ${SECRET_ARN} from Secrets Manager: no answer within 20 ms`);
+    await expect(result).rejects.toThrow(
+      `Could not read the JWT signing secret ${SECRET_ARN} from Secrets Manager: no answer within 20 ms`,
+    );
   });
 });

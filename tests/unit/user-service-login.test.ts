@@ -86,7 +86,9 @@ class RecordingHasher extends PasswordHasher {
 const NOW = Date.UTC(2030, 0, 1);
 const PASSWORD = 'the right password';
 
-async function setUp(user: Omit<StoredUser, 'passwordHash'>): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
+async function setUp(
+  user: Omit<StoredUser, 'passwordHash'>,
+): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
   const passwordHash = await new PasswordHasher({ log2N: 10, r: 8, p: 1 }).hash(PASSWORD);
   const repository = new RecordingRepository([{ ...user, passwordHash }]);
   const calls = repository.calls;
@@ -154,7 +156,10 @@ describe('UserService.login refusals', () => {
     // Assert
     expect(refusedWhileLocked).toBeInstanceOf(InvalidCredentialsError);
     expect(locked.calls).toEqual(wrongPassword.calls);
-    expect(locked.repository.stored(user.id)).toMatchObject({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
+    expect(locked.repository.stored(user.id)).toMatchObject({
+      failedLoginCount: FREE_FAILURES,
+      lastFailedLoginAt: NOW - 10,
+    });
   });
 
   it('counts the wrong password against the account, and nothing against anyone for an unknown email', async () => {

@@ -48,7 +48,13 @@ export {
 } from './logging/create-logger';
 export { redactSecrets, REDACTED } from './logging/redact';
 export { requestLogger, type RequestLoggerOptions } from './logging/request-logger';
-export { createMetrics, metricsEnabled, MetricUnit, type CreateMetricsOptions, type Metrics } from './metrics/create-metrics';
+export {
+  createMetrics,
+  metricsEnabled,
+  MetricUnit,
+  type CreateMetricsOptions,
+  type Metrics,
+} from './metrics/create-metrics';
 export { requestMetrics, UNMATCHED_ROUTE, type RequestMetricsOptions } from './metrics/request-metrics';
 export { authenticate, type AuthenticateOptions, type VerifiedClaims } from './auth/authenticate';
 export { getAuth } from './auth/get-auth';

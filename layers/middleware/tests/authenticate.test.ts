@@ -25,8 +25,14 @@ const baseOptions: AuthenticateOptions = { hs256Secret: SECRET, issuer: ISSUER, 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A token signed with `secret`, with claims and header exactly as given (no defaults beyond alg). */
-async function hs256Token(payload: JWTPayload, header: Partial<JWTHeaderParameters> = {}, secret = SECRET): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', ...header }).sign(new TextEncoder().encode(secret));
+async function hs256Token(
+  payload: JWTPayload,
+  header: Partial<JWTHeaderParameters> = {},
+  secret = SECRET,
+): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', ...header })
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** Claims of a valid app token for `sub`. */
@@ -43,13 +49,15 @@ function protectedApp(options: AuthenticateOptions = baseOptions, ...after: Requ
     res.json({ principal: getAuth(req), contextUserId: requestContextOf(req).principal?.userId });
   });
   app.get('/open', (req, res) => {
-    res.json({ principal: (() => {
-      try {
-        return getAuth(req);
-      } catch (error) {
-        return { error: (error as Error).name };
-      }
-    })() });
+    res.json({
+      principal: (() => {
+        try {
+          return getAuth(req);
+        } catch (error) {
+          return { error: (error as Error).name };
+        }
+      })(),
+    });
   });
   app.use(errorHandler());
   return app;
@@ -65,7 +73,11 @@ describe('authenticate()', () => {
 
     expect(response).toMatchObject({ status: 200, headers: { 'cache-control': 'no-store' } });
     expect(response.body).toEqual({
-      principal: { userId, roles: ['admin'], claims: expect.objectContaining({ sub: userId, iss: ISSUER, aud: AUDIENCE }) },
+      principal: {
+        userId,
+        roles: ['admin'],
+        claims: expect.objectContaining({ sub: userId, iss: ISSUER, aud: AUDIENCE }),
+      },
       contextUserId: userId,
     });
   });
@@ -92,7 +104,11 @@ describe('authenticate()', () => {
     ['the query string', (token: string) => request(protectedApp()).get(`/me?access_token=${token}`)],
     ['a cookie', (token: string) => request(protectedApp()).get('/me').set('Cookie', `access_token=${token}`)],
     ['a custom header', (token: string) => request(protectedApp()).get('/me').set('X-Access-Token', token)],
-    ['the body', (token: string) => request(protectedApp()).get('/me').set('Content-Type', 'application/json').send({ access_token: token })],
+    [
+      'the body',
+      (token: string) =>
+        request(protectedApp()).get('/me').set('Content-Type', 'application/json').send({ access_token: token }),
+    ],
   ])('ignores a valid token sent in %s', async (_where, send) => {
     const token = await hs256Token(validClaims());
 
@@ -135,7 +151,9 @@ describe('authenticate()', () => {
   });
 
   it('rejects HS512 even with the right secret: algorithms are pinned', async () => {
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' }).sign(new TextEncoder().encode(SECRET));
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
+      .sign(new TextEncoder().encode(SECRET));
 
     const response = await request(protectedApp()).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -143,7 +161,9 @@ describe('authenticate()', () => {
   });
 
   it('rejects a correctly signed HS256 token of another type (no typ: at+jwt)', async () => {
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
 
     const response = await request(protectedApp()).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -165,7 +185,9 @@ describe('authenticate()', () => {
   it('accepts a token that expired within the clock tolerance', async () => {
     const token = await hs256Token(validClaims(undefined, { iat: nowSeconds() - 60, exp: nowSeconds() - 2 }));
 
-    const response = await request(protectedApp({ ...baseOptions, clockToleranceSeconds: 10 })).get('/me').set('Authorization', `Bearer ${token}`);
+    const response = await request(protectedApp({ ...baseOptions, clockToleranceSeconds: 10 }))
+      .get('/me')
+      .set('Authorization', `Bearer ${token}`);
 
     expect(response.status).toBe(200);
   });
@@ -173,7 +195,9 @@ describe('authenticate()', () => {
   it('rejects a token older than maxTokenAgeSeconds even when its exp is far away', async () => {
     const token = await hs256Token(validClaims(undefined, { iat: nowSeconds() - 7_200, exp: nowSeconds() + 86_400 }));
 
-    const response = await request(protectedApp({ ...baseOptions, maxTokenAgeSeconds: 3_600 })).get('/me').set('Authorization', `Bearer ${token}`);
+    const response = await request(protectedApp({ ...baseOptions, maxTokenAgeSeconds: 3_600 }))
+      .get('/me')
+      .set('Authorization', `Bearer ${token}`);
 
     expect(response.status).toBe(401);
   });
@@ -224,25 +248,35 @@ describe('authenticate()', () => {
     }
   });
 
-  it.each(['jku', 'x5u', 'jwk', 'x5c'])('rejects even a correctly signed app token whose header carries %s', async (parameter) => {
-    const attackerKey = await signingKey('RS256', 'attacker');
-    const attacker = await startKeyServer([attackerKey.publicJwk]);
-    const values: Record<string, unknown> = { jku: attacker.url, x5u: attacker.url, jwk: attackerKey.publicJwk, x5c: ['MIIB'] };
-    try {
-      const token = await hs256Token(validClaims(), { [parameter]: values[parameter] });
+  it.each(['jku', 'x5u', 'jwk', 'x5c'])(
+    'rejects even a correctly signed app token whose header carries %s',
+    async (parameter) => {
+      const attackerKey = await signingKey('RS256', 'attacker');
+      const attacker = await startKeyServer([attackerKey.publicJwk]);
+      const values: Record<string, unknown> = {
+        jku: attacker.url,
+        x5u: attacker.url,
+        jwk: attackerKey.publicJwk,
+        x5c: ['MIIB'],
+      };
+      try {
+        const token = await hs256Token(validClaims(), { [parameter]: values[parameter] });
 
-      const response = await request(protectedApp()).get('/me').set('Authorization', `Bearer ${token}`);
+        const response = await request(protectedApp()).get('/me').set('Authorization', `Bearer ${token}`);
 
-      expect(response).toMatchObject({ status: 401, body: { code: 'INVALID_TOKEN' } });
-      expect(attacker.requests()).toBe(0);
-    } finally {
-      await attacker.close();
-    }
-  });
+        expect(response).toMatchObject({ status: 401, body: { code: 'INVALID_TOKEN' } });
+        expect(attacker.requests()).toBe(0);
+      } finally {
+        await attacker.close();
+      }
+    },
+  );
 
   it('never trusts a key embedded in the token header (jwk)', async () => {
     const attackerKey = await signingKey('RS256', 'embedded');
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', jwk: attackerKey.publicJwk }).sign(attackerKey.privateKey);
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', jwk: attackerKey.publicJwk })
+      .sign(attackerKey.privateKey);
 
     const response = await request(protectedApp()).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -267,8 +301,12 @@ describe('authenticate()', () => {
     };
     const app = protectedApp({ ...baseOptions, loadPrincipal });
 
-    const knownResponse = await request(app).get('/me').set('Authorization', `Bearer ${await hs256Token(validClaims(known))}`);
-    const deletedResponse = await request(app).get('/me').set('Authorization', `Bearer ${await hs256Token(validClaims(randomUUID()))}`);
+    const knownResponse = await request(app)
+      .get('/me')
+      .set('Authorization', `Bearer ${await hs256Token(validClaims(known))}`);
+    const deletedResponse = await request(app)
+      .get('/me')
+      .set('Authorization', `Bearer ${await hs256Token(validClaims(randomUUID()))}`);
 
     expect(knownResponse.status).toBe(200);
     expect(knownResponse.body.principal).toEqual({ userId: known, roles: ['member'], claims: {} });
@@ -284,7 +322,9 @@ describe('authenticate()', () => {
       },
     });
 
-    const response = await request(app).get('/me').set('Authorization', `Bearer ${await hs256Token(validClaims())}`);
+    const response = await request(app)
+      .get('/me')
+      .set('Authorization', `Bearer ${await hs256Token(validClaims())}`);
 
     expect(response).toMatchObject({ status: 503, headers: { 'retry-after': '2' } });
   });
@@ -294,12 +334,20 @@ describe('authenticate()', () => {
   });
 
   it.each([
-    ['a short secret', { hs256Secret: 'too-short' }, /"hs256Secret" must be at least 32 bytes of random data.*got a 9-byte string/],
+    [
+      'a short secret',
+      { hs256Secret: 'too-short' },
+      /"hs256Secret" must be at least 32 bytes of random data.*got a 9-byte string/,
+    ],
     ['a missing secret', { hs256Secret: undefined }, /"hs256Secret" must be at least 32 bytes/],
     ['an empty issuer', { issuer: '' }, /"issuer" must be a non-empty string/],
     ['an empty audience', { audience: ' ' }, /"audience" must be a non-empty string/],
     ['a negative max age', { maxTokenAgeSeconds: -1 }, /"maxTokenAgeSeconds" must be an integer from 1 to 86400/],
-    ['a large clock tolerance', { clockToleranceSeconds: 600 }, /"clockToleranceSeconds" must be an integer from 0 to 60/],
+    [
+      'a large clock tolerance',
+      { clockToleranceSeconds: 600 },
+      /"clockToleranceSeconds" must be an integer from 0 to 60/,
+    ],
     ['a relative JWKS URL', { jwksUrl: '/jwks.json' }, /"jwksUrl" must be an absolute http\(s\) URL/],
     ['a loadPrincipal that is not a function', { loadPrincipal: 'users' }, /"loadPrincipal" must be a function/],
   ])('refuses to start with %s, saying what to fix', (_case, override, message) => {
@@ -307,7 +355,9 @@ describe('authenticate()', () => {
   });
 
   it('does not put the secret in its startup error', () => {
-    expect(() => authenticate({ ...baseOptions, hs256Secret: 'short-but-secret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('short-but-secret') }));
+    expect(() => authenticate({ ...baseOptions, hs256Secret: 'short-but-secret' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('short-but-secret') }),
+    );
   });
 });
 
@@ -327,7 +377,12 @@ describe('authenticate() with a JWKS provider', () => {
     await provider.close();
   });
 
-  const providerOptions = (): AuthenticateOptions => ({ ...baseOptions, jwksUrl: provider.url, jwksIssuer: providerIssuer, jwksAudience: 'client-123' });
+  const providerOptions = (): AuthenticateOptions => ({
+    ...baseOptions,
+    jwksUrl: provider.url,
+    jwksIssuer: providerIssuer,
+    jwksAudience: 'client-123',
+  });
 
   function providerClaims(sub = randomUUID()): JWTPayload {
     const iat = nowSeconds();
@@ -349,7 +404,9 @@ describe('authenticate() with a JWKS provider', () => {
 
   it('accepts a Cognito-style access token: no aud, the expected audience as client_id', async () => {
     const { aud: _aud, ...withoutAud } = providerClaims();
-    const token = await new SignJWT({ ...withoutAud, client_id: 'client-123', token_use: 'access' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsaKey.privateKey);
+    const token = await new SignJWT({ ...withoutAud, client_id: 'client-123', token_use: 'access' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .sign(rsaKey.privateKey);
 
     const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -361,7 +418,9 @@ describe('authenticate() with a JWKS provider', () => {
     ['no aud and another client_id', { aud: undefined, client_id: 'client-999' }],
     ['an aud for another client, even with the right client_id', { aud: 'client-999', client_id: 'client-123' }],
   ])('rejects a provider token with %s', async (_case, override) => {
-    const token = await new SignJWT({ ...providerClaims(), ...override }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsaKey.privateKey);
+    const token = await new SignJWT({ ...providerClaims(), ...override })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .sign(rsaKey.privateKey);
 
     const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -369,13 +428,17 @@ describe('authenticate() with a JWKS provider', () => {
   });
 
   it('still accepts the app’s own HS256 tokens', async () => {
-    const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${await hs256Token(validClaims())}`);
+    const response = await request(protectedApp(providerOptions()))
+      .get('/me')
+      .set('Authorization', `Bearer ${await hs256Token(validClaims())}`);
 
     expect(response.status).toBe(200);
   });
 
   it('rejects a provider-signed token carrying the app issuer (issuers are checked per key source)', async () => {
-    const token = await new SignJWT({ ...providerClaims(), iss: ISSUER, aud: AUDIENCE }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsaKey.privateKey);
+    const token = await new SignJWT({ ...providerClaims(), iss: ISSUER, aud: AUDIENCE })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .sign(rsaKey.privateKey);
 
     const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -384,7 +447,9 @@ describe('authenticate() with a JWKS provider', () => {
 
   it('rejects a token signed by a key the provider does not publish', async () => {
     const stranger = await signingKey('RS256', 'rsa-1');
-    const token = await new SignJWT(providerClaims()).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(stranger.privateKey);
+    const token = await new SignJWT(providerClaims())
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .sign(stranger.privateKey);
 
     const response = await request(protectedApp(providerOptions())).get('/me').set('Authorization', `Bearer ${token}`);
 
@@ -394,9 +459,13 @@ describe('authenticate() with a JWKS provider', () => {
   it('answers 503 when the provider’s JWKS cannot be fetched', async () => {
     const broken = await startKeyServer([], { status: 500 });
     try {
-      const token = await new SignJWT(providerClaims()).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsaKey.privateKey);
+      const token = await new SignJWT(providerClaims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+        .sign(rsaKey.privateKey);
 
-      const response = await request(protectedApp({ ...providerOptions(), jwksUrl: broken.url })).get('/me').set('Authorization', `Bearer ${token}`);
+      const response = await request(protectedApp({ ...providerOptions(), jwksUrl: broken.url }))
+        .get('/me')
+        .set('Authorization', `Bearer ${token}`);
 
       expect(response).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
     } finally {
@@ -421,8 +490,16 @@ describe('authenticate() without requestContext()', () => {
     expect(withToken).toMatchObject({ status: 500, body: { code: 'INTERNAL_ERROR' } });
     expect(withoutToken).toMatchObject({ status: 500, body: { code: 'INTERNAL_ERROR' } });
     expect(logged).toEqual([
-      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/requestContext\(\) middleware must be mounted/) }) }),
-      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/requestContext\(\) middleware must be mounted/) }) }),
+      expect.objectContaining({
+        error: expect.objectContaining({
+          message: expect.stringMatching(/requestContext\(\) middleware must be mounted/),
+        }),
+      }),
+      expect.objectContaining({
+        error: expect.objectContaining({
+          message: expect.stringMatching(/requestContext\(\) middleware must be mounted/),
+        }),
+      }),
     ]);
   });
 });
@@ -443,7 +520,10 @@ describe('authenticate() behind an API Gateway JWT authorizer', () => {
     const sub = randomUUID();
     const token = await hs256Token(validClaims(sub));
 
-    const result = await lambdaApp()(httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor(sub) }), lambdaContext());
+    const result = await lambdaApp()(
+      httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor(sub) }),
+      lambdaContext(),
+    );
 
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(String(result.body))).toEqual({ userId: sub });
@@ -452,13 +532,23 @@ describe('authenticate() behind an API Gateway JWT authorizer', () => {
   it('rejects a valid token when the authorizer saw a different subject', async () => {
     const token = await hs256Token(validClaims(randomUUID()));
 
-    const result = await lambdaApp()(httpApiEvent({ path: '/me', headers: { authorization: `Bearer ${token}` }, authorizer: authorizerFor('someone-else') }), lambdaContext());
+    const result = await lambdaApp()(
+      httpApiEvent({
+        path: '/me',
+        headers: { authorization: `Bearer ${token}` },
+        authorizer: authorizerFor('someone-else'),
+      }),
+      lambdaContext(),
+    );
 
     expect(result.statusCode).toBe(401);
   });
 
   it('never lets authorizer claims stand in for a token', async () => {
-    const result = await lambdaApp()(httpApiEvent({ path: '/me', authorizer: authorizerFor('admin-user') }), lambdaContext());
+    const result = await lambdaApp()(
+      httpApiEvent({ path: '/me', authorizer: authorizerFor('admin-user') }),
+      lambdaContext(),
+    );
 
     expect(result.statusCode).toBe(401);
   });
@@ -475,23 +565,31 @@ describe('getAuth()', () => {
     const users = Array.from({ length: 20 }, () => randomUUID());
     const tokensByUser = await Promise.all(users.map((sub) => hs256Token(validClaims(sub))));
 
-    const responses = await Promise.all(tokensByUser.map((token) => request(app).get('/slow-me').set('Authorization', `Bearer ${token}`)));
+    const responses = await Promise.all(
+      tokensByUser.map((token) => request(app).get('/slow-me').set('Authorization', `Bearer ${token}`)),
+    );
 
-    expect(responses.map((response) => response.body)).toEqual(users.map((userId) => ({ userId, contextUserId: userId })));
+    expect(responses.map((response) => response.body)).toEqual(
+      users.map((userId) => ({ userId, contextUserId: userId })),
+    );
   });
-
 
   it('returns the caller the request context holds, so the two never disagree', async () => {
     const app = express();
     app.use(requestContext());
     const impersonated: Principal = { userId: 'impersonated-user', roles: ['member'], claims: {} };
-    app.get('/as/:who', authenticate(baseOptions), (req, _res, next) => {
-      const context = requestContextOf(req);
-      context.principal = req.params['who'] === 'nobody' ? undefined : impersonated;
-      next();
-    }, (req, res) => {
-      res.json({ userId: getAuth(req).userId });
-    });
+    app.get(
+      '/as/:who',
+      authenticate(baseOptions),
+      (req, _res, next) => {
+        const context = requestContextOf(req);
+        context.principal = req.params['who'] === 'nobody' ? undefined : impersonated;
+        next();
+      },
+      (req, res) => {
+        res.json({ userId: getAuth(req).userId });
+      },
+    );
     app.use(errorHandler());
     const token = await hs256Token(validClaims());
 
@@ -515,7 +613,9 @@ describe('requireRole()', () => {
   it('lets a caller with the role through', async () => {
     const { accessToken } = await tokens.issue(randomUUID(), { roles: ['admin'] });
 
-    const response = await request(protectedApp(baseOptions, requireRole('admin'))).get('/me').set('Authorization', `Bearer ${accessToken}`);
+    const response = await request(protectedApp(baseOptions, requireRole('admin')))
+      .get('/me')
+      .set('Authorization', `Bearer ${accessToken}`);
 
     expect(response.status).toBe(200);
   });
@@ -523,7 +623,9 @@ describe('requireRole()', () => {
   it('answers 403 to an authenticated caller without the role', async () => {
     const { accessToken } = await tokens.issue(randomUUID(), { roles: ['member'] });
 
-    const response = await request(protectedApp(baseOptions, requireRole('admin'))).get('/me').set('Authorization', `Bearer ${accessToken}`);
+    const response = await request(protectedApp(baseOptions, requireRole('admin')))
+      .get('/me')
+      .set('Authorization', `Bearer ${accessToken}`);
 
     expect(response).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
   });

@@ -27,14 +27,20 @@ function recordingLogger(): ErrorLogger & { errors: LoggedError[] } {
 }
 
 /** A tiny app with the stack every later route relies on. */
-function appWith(options: { logger?: ErrorLogger; mapError?: (error: unknown) => HttpError | undefined } = {}): Express {
+function appWith(
+  options: { logger?: ErrorLogger; mapError?: (error: unknown) => HttpError | undefined } = {},
+): Express {
   const app = express();
   app.use(requestContext());
-  app.route('/items').post(...jsonBody({ limit: '1kb' }), (req, res) => {
-    res.status(201).json({ received: req.body as unknown });
-  }).get((_req, res) => {
-    res.json([]);
-  }).all(methodNotAllowed());
+  app
+    .route('/items')
+    .post(...jsonBody({ limit: '1kb' }), (req, res) => {
+      res.status(201).json({ received: req.body as unknown });
+    })
+    .get((_req, res) => {
+      res.json([]);
+    })
+    .all(methodNotAllowed());
   app.get('/boom', () => {
     throw new Error('database password is hunter2 at db.internal:5432');
   });
@@ -74,7 +80,7 @@ describe('errorHandler with the routing helpers', () => {
     });
   });
 
-  it('answers a known path with a wrong method with 405 and the route\'s methods in Allow', async () => {
+  it("answers a known path with a wrong method with 405 and the route's methods in Allow", async () => {
     const response = await request(appWith()).delete('/items');
 
     expect(response.status).toBe(405);
@@ -83,7 +89,10 @@ describe('errorHandler with the routing helpers', () => {
   });
 
   it('answers malformed JSON with a 400 problem and no parser internals', async () => {
-    const response = await request(appWith()).post('/items').set('Content-Type', 'application/json').send('{"name": "x",');
+    const response = await request(appWith())
+      .post('/items')
+      .set('Content-Type', 'application/json')
+      .send('{"name": "x",');
 
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM);
@@ -92,7 +101,10 @@ describe('errorHandler with the routing helpers', () => {
   });
 
   it('answers a body over the limit with 413', async () => {
-    const response = await request(appWith()).post('/items').set('Content-Type', 'application/json').send(JSON.stringify({ text: 'x'.repeat(2_000) }));
+    const response = await request(appWith())
+      .post('/items')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ text: 'x'.repeat(2_000) }));
 
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
@@ -106,7 +118,10 @@ describe('errorHandler with the routing helpers', () => {
   });
 
   it('accepts JSON with a +json media type and a charset', async () => {
-    const response = await request(appWith()).post('/items').set('Content-Type', 'application/merge-patch+json; charset=utf-8').send('{"a":1}');
+    const response = await request(appWith())
+      .post('/items')
+      .set('Content-Type', 'application/merge-patch+json; charset=utf-8')
+      .send('{"a":1}');
 
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ received: { a: 1 } });
@@ -126,7 +141,10 @@ describe('errorHandler with the routing helpers', () => {
 
   it('maps errors it does not know through mapError', async () => {
     const app = appWith({
-      mapError: (error) => (error instanceof Error && error.name === 'TimeoutError' ? new ServiceUnavailableError('busy', { retryAfterSeconds: 3 }) : undefined),
+      mapError: (error) =>
+        error instanceof Error && error.name === 'TimeoutError'
+          ? new ServiceUnavailableError('busy', { retryAfterSeconds: 3 })
+          : undefined,
     });
 
     const response = await request(app).get('/mapped');
@@ -177,13 +195,19 @@ describe('errorHandler with the routing helpers', () => {
     const app = express();
     app.use(requestContext());
     app.get('/validate', () => {
-      throw new BadRequestError('Invalid request', { code: 'VALIDATION_FAILED', errors: [{ field: 'email', message: 'must be an email' }] });
+      throw new BadRequestError('Invalid request', {
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'email', message: 'must be an email' }],
+      });
     });
     app.use(errorHandler());
 
     const response = await request(app).get('/validate');
 
-    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'email', message: 'must be an email' }] });
+    expect(response.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'email', message: 'must be an email' }],
+    });
   });
 });
 
@@ -224,16 +248,24 @@ describe('errorHandler once the response has started', () => {
     const logger = recordingLogger();
     const seenRequestIds: string[] = [];
 
-    const outcome = await request(streamingApp(logger, seenRequestIds)).get('/export').then(
-      (response) => ({ completed: true, status: response.status }),
-      (error: unknown) => ({ completed: false, error: (error as NodeJS.ErrnoException).code ?? String(error) }),
-    );
+    const outcome = await request(streamingApp(logger, seenRequestIds))
+      .get('/export')
+      .then(
+        (response) => ({ completed: true, status: response.status }),
+        (error: unknown) => ({ completed: false, error: (error as NodeJS.ErrnoException).code ?? String(error) }),
+      );
 
     expect(outcome).toEqual({ completed: false, error: expect.stringMatching(/ECONNRESET|aborted/i) });
     expect(logger.errors).toEqual([
       {
         message: 'request failed after the response started',
-        extra: [{ error: expect.objectContaining({ message: expect.stringContaining('hunter2') }), status: 200, requestId: seenRequestIds[0] }],
+        extra: [
+          {
+            error: expect.objectContaining({ message: expect.stringContaining('hunter2') }),
+            status: 200,
+            requestId: seenRequestIds[0],
+          },
+        ],
       },
     ]);
     expect(consoleError).not.toHaveBeenCalled();
@@ -247,7 +279,10 @@ describe('errorHandler once the response has started', () => {
 
     expect(response).toMatchObject({ status: 200, body: { ok: true } });
     expect(logger.errors).toEqual([
-      { message: 'request failed after the response started', extra: [expect.objectContaining({ status: 200, requestId: seenRequestIds[0] })] },
+      {
+        message: 'request failed after the response started',
+        extra: [expect.objectContaining({ status: 200, requestId: seenRequestIds[0] })],
+      },
     ]);
     expect(consoleError).not.toHaveBeenCalled();
   });
@@ -260,7 +295,10 @@ describe('errorHandler once the response has started', () => {
 
     expect(result).toMatchObject({ statusCode: 500, body: '' });
     expect(logger.errors).toEqual([
-      { message: 'request failed after the response started', extra: [expect.objectContaining({ status: 200, requestId: context.awsRequestId })] },
+      {
+        message: 'request failed after the response started',
+        extra: [expect.objectContaining({ status: 200, requestId: context.awsRequestId })],
+      },
     ]);
   });
 });

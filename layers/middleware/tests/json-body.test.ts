@@ -25,9 +25,14 @@ function storeAwaitingIo(): RateLimitStore {
 function loginLikeApp(): Express {
   const app = express();
   app.use(requestContext());
-  app.post('/items', rateLimit({ store: storeAwaitingIo(), limit: 100, windowSeconds: 60, keyPrefix: 'items' }), jsonBody({ limit: '1kb' }), (req, res) => {
-    res.status(201).json({ received: (req.body as unknown) ?? null });
-  });
+  app.post(
+    '/items',
+    rateLimit({ store: storeAwaitingIo(), limit: 100, windowSeconds: 60, keyPrefix: 'items' }),
+    jsonBody({ limit: '1kb' }),
+    (req, res) => {
+      res.status(201).json({ received: (req.body as unknown) ?? null });
+    },
+  );
   app.use(errorHandler());
   return app;
 }
@@ -51,7 +56,10 @@ const nodeHttp: Host = {
   name: 'node:http (supertest)',
   async post(app, sent) {
     // superagent would JSON-serialise a Buffer sent with a JSON content type; send its bytes as they are.
-    const pending = request(app).post('/items').set(sent.headers).serialize((bytes) => bytes);
+    const pending = request(app)
+      .post('/items')
+      .set(sent.headers)
+      .serialize((bytes) => bytes);
     const response = sent.body === undefined ? await pending : await pending.send(sent.body);
     return { status: response.status, body: response.body as unknown };
   },
@@ -62,7 +70,8 @@ const plainServerlessExpress: Host = {
   name: 'plain serverless-express (HTTP API v2 event)',
   async post(app, sent) {
     const event = httpApiEvent({ method: 'POST', path: '/items', headers: sent.headers });
-    const withBody = sent.body === undefined ? event : { ...event, body: sent.body.toString('base64'), isBase64Encoded: true };
+    const withBody =
+      sent.body === undefined ? event : { ...event, body: sent.body.toString('base64'), isBase64Encoded: true };
     const result = await lambdaHandler(app)(withBody, lambdaContext());
     return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? 'null') as unknown };
   },
@@ -72,7 +81,10 @@ const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf
 
 describe.each([nodeHttp, plainServerlessExpress])('jsonBody() behind an awaiting middleware, on $name', (host) => {
   it('delivers the parsed body to the route', async () => {
-    const response = await host.post(loginLikeApp(), { headers: { 'content-type': 'application/json' }, body: json({ email: 'a@example.com' }) });
+    const response = await host.post(loginLikeApp(), {
+      headers: { 'content-type': 'application/json' },
+      body: json({ email: 'a@example.com' }),
+    });
 
     expect(response).toEqual({ status: 201, body: { received: { email: 'a@example.com' } } });
   });
@@ -89,8 +101,14 @@ describe.each([nodeHttp, plainServerlessExpress])('jsonBody() behind an awaiting
   it('takes a body of exactly the limit and refuses one byte more (1 kb = 1024 bytes, as body-parser counts)', async () => {
     const exactly1024 = json({ t: 'x'.repeat(1024 - 8) });
 
-    const atLimit = await host.post(loginLikeApp(), { headers: { 'content-type': 'application/json' }, body: exactly1024 });
-    const overLimit = await host.post(loginLikeApp(), { headers: { 'content-type': 'application/json' }, body: Buffer.concat([exactly1024, Buffer.from(' ')]) });
+    const atLimit = await host.post(loginLikeApp(), {
+      headers: { 'content-type': 'application/json' },
+      body: exactly1024,
+    });
+    const overLimit = await host.post(loginLikeApp(), {
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat([exactly1024, Buffer.from(' ')]),
+    });
 
     expect(exactly1024.length).toBe(1024);
     expect([atLimit.status, overLimit.status]).toEqual([201, 413]);
@@ -103,14 +121,62 @@ describe.each([nodeHttp, plainServerlessExpress])('jsonBody() behind an awaiting
   });
 
   it.each([
-    ['a body over the limit', 413, 'PAYLOAD_TOO_LARGE', { 'content-type': 'application/json' }, json({ text: 'x'.repeat(2_000) })],
-    ['a gzip body that inflates past the limit', 413, 'PAYLOAD_TOO_LARGE', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(json({ text: 'x'.repeat(50_000) }))],
-    ['a gzip header on a body that is not gzip', 400, 'INVALID_BODY', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, json({ a: 1 })],
-    ['an unknown content encoding', 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'application/json', 'content-encoding': 'x-custom' }, json({ a: 1 })],
-    ['a non-JSON media type', 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'text/plain' }, Buffer.from('email=a@example.com')],
-    ['a charset other than UTF-8', 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'application/json; charset=utf-16le' }, Buffer.from('{"a":1}', 'utf16le')],
-    ['malformed JSON', 400, 'MALFORMED_JSON', { 'content-type': 'application/json' }, Buffer.from('{"email": "a@example.com",')],
-    ['a top-level string instead of an object', 400, 'MALFORMED_JSON', { 'content-type': 'application/json' }, json('just a string')],
+    [
+      'a body over the limit',
+      413,
+      'PAYLOAD_TOO_LARGE',
+      { 'content-type': 'application/json' },
+      json({ text: 'x'.repeat(2_000) }),
+    ],
+    [
+      'a gzip body that inflates past the limit',
+      413,
+      'PAYLOAD_TOO_LARGE',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      gzipSync(json({ text: 'x'.repeat(50_000) })),
+    ],
+    [
+      'a gzip header on a body that is not gzip',
+      400,
+      'INVALID_BODY',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      json({ a: 1 }),
+    ],
+    [
+      'an unknown content encoding',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      { 'content-type': 'application/json', 'content-encoding': 'x-custom' },
+      json({ a: 1 }),
+    ],
+    [
+      'a non-JSON media type',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      { 'content-type': 'text/plain' },
+      Buffer.from('email=a@example.com'),
+    ],
+    [
+      'a charset other than UTF-8',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      { 'content-type': 'application/json; charset=utf-16le' },
+      Buffer.from('{"a":1}', 'utf16le'),
+    ],
+    [
+      'malformed JSON',
+      400,
+      'MALFORMED_JSON',
+      { 'content-type': 'application/json' },
+      Buffer.from('{"email": "a@example.com",'),
+    ],
+    [
+      'a top-level string instead of an object',
+      400,
+      'MALFORMED_JSON',
+      { 'content-type': 'application/json' },
+      json('just a string'),
+    ],
   ])('answers %s with %i %s', async (_case, status, code, headers, body) => {
     const response = await host.post(loginLikeApp(), { headers, body });
 
@@ -119,7 +185,12 @@ describe.each([nodeHttp, plainServerlessExpress])('jsonBody() behind an awaiting
 });
 
 describe('jsonBody() options', () => {
-  it.each([['0kb'], ['100 gb'], [0], [Number.POSITIVE_INFINITY], ['lots']])('refuses the limit %p at startup', (limit) => {
-    expect(() => jsonBody({ limit })).toThrow(/jsonBody\(\): "limit" must be a positive byte count or a string like '100kb'/);
-  });
+  it.each([['0kb'], ['100 gb'], [0], [Number.POSITIVE_INFINITY], ['lots']])(
+    'refuses the limit %p at startup',
+    (limit) => {
+      expect(() => jsonBody({ limit })).toThrow(
+        /jsonBody\(\): "limit" must be a positive byte count or a string like '100kb'/,
+      );
+    },
+  );
 });

@@ -17,7 +17,12 @@ import { captureOutput, type CapturedOutput } from './helpers/capture-output';
 import { lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
-const tokens = createTokenIssuer({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 600 });
+const tokens = createTokenIssuer({
+  hs256Secret: SECRET,
+  issuer: 'lambdalith',
+  audience: 'lambdalith-api',
+  ttlSeconds: 600,
+});
 
 let output: CapturedOutput;
 beforeEach(() => {
@@ -36,10 +41,14 @@ function loggedApp(logger: Logger): Express {
   users.get('/:id', (req, res) => {
     res.json({ id: req.params['id'] });
   });
-  users.get('/:id/private', authenticate({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api' }), async (_req, res) => {
-    await new Promise((resolveTick) => setImmediate(resolveTick));
-    res.json({ ok: true });
-  });
+  users.get(
+    '/:id/private',
+    authenticate({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api' }),
+    async (_req, res) => {
+      await new Promise((resolveTick) => setImmediate(resolveTick));
+      res.json({ ok: true });
+    },
+  );
   users.post('/:id/fail', jsonBody(), () => {
     throw new Error('database exploded');
   });
@@ -49,7 +58,8 @@ function loggedApp(logger: Logger): Express {
   return app;
 }
 
-const requestLines = (): Record<string, unknown>[] => output.json().filter((line) => line['message'] === 'request completed');
+const requestLines = (): Record<string, unknown>[] =>
+  output.json().filter((line) => line['message'] === 'request completed');
 
 describe('createLogger()', () => {
   it('prints one JSON line per entry with level, message, service and timestamp', () => {
@@ -58,21 +68,37 @@ describe('createLogger()', () => {
     logger.info('hello', { answer: 42 });
 
     expect(output.stdout).toHaveLength(1);
-    expect(output.json()[0]).toMatchObject({ level: 'INFO', message: 'hello', service: 'svc', timestamp: expect.any(String), answer: 42 });
+    expect(output.json()[0]).toMatchObject({
+      level: 'INFO',
+      message: 'hello',
+      service: 'svc',
+      timestamp: expect.any(String),
+      answer: 42,
+    });
   });
 
   it('redacts Authorization, cookies and any password field, at any depth', () => {
     const logger = createLogger({ serviceName: 'svc' });
 
     logger.info('incoming', {
-      headers: { authorization: 'Bearer eyJ.secret.token', Cookie: 'session=abc', 'set-cookie': ['a=b'], accept: 'application/json' },
+      headers: {
+        authorization: 'Bearer eyJ.secret.token',
+        Cookie: 'session=abc',
+        'set-cookie': ['a=b'],
+        accept: 'application/json',
+      },
       body: { email: 'ada@example.com', password: 'hunter2hunter2', profile: { newPassword: 'n3w-p4ss' } },
     });
 
     const line = output.stdout.join('\n');
     expect(line).not.toMatch(/eyJ\.secret\.token|session=abc|hunter2|n3w-p4ss|a=b/);
     expect(output.json()[0]).toMatchObject({
-      headers: { authorization: '[REDACTED]', Cookie: '[REDACTED]', 'set-cookie': '[REDACTED]', accept: 'application/json' },
+      headers: {
+        authorization: '[REDACTED]',
+        Cookie: '[REDACTED]',
+        'set-cookie': '[REDACTED]',
+        accept: 'application/json',
+      },
       body: { email: 'ada@example.com', password: '[REDACTED]', profile: { newPassword: '[REDACTED]' } },
     });
   });
@@ -100,7 +126,13 @@ describe('createLogger()', () => {
   it('prints a human-readable line in the pretty format, with the same redaction', () => {
     const logger = createLogger({ serviceName: 'svc', format: 'pretty' });
 
-    logger.info('request completed', { method: 'GET', route: '/users/:id', status: 200, headers: { authorization: 'Bearer abc.def.ghi' }, password: 'pw' });
+    logger.info('request completed', {
+      method: 'GET',
+      route: '/users/:id',
+      status: 200,
+      headers: { authorization: 'Bearer abc.def.ghi' },
+      password: 'pw',
+    });
 
     expect(output.stdout).toHaveLength(1);
     const line = output.stdout[0] ?? '';
@@ -121,7 +153,11 @@ describe('createLogger()', () => {
 
   it.each([
     ['no service name', { serviceName: '' }, /createLogger\(\): "serviceName" must be a non-empty string/],
-    ['an unknown level', { serviceName: 's', level: 'VERBOSE' }, /"level" must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL/],
+    [
+      'an unknown level',
+      { serviceName: 's', level: 'VERBOSE' },
+      /"level" must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL/,
+    ],
     ['an unknown format', { serviceName: 's', format: 'xml' }, /"format" must be 'json' or 'pretty'/],
   ])('refuses to start with %s', (_case, options, message) => {
     expect(() => createLogger(options as unknown as CreateLoggerOptions)).toThrow(message);
@@ -192,7 +228,9 @@ describe('requestLogger()', () => {
 
   it('returns a named middleware and refuses a missing logger', () => {
     expect(requestLogger({ logger: createLogger({ serviceName: 'svc' }) }).name).toBe('requestLoggerMiddleware');
-    expect(() => requestLogger({} as { logger: Logger })).toThrow(/requestLogger\(\): "logger" must be a Logger from createLogger\(\)/);
+    expect(() => requestLogger({} as { logger: Logger })).toThrow(
+      /requestLogger\(\): "logger" must be a Logger from createLogger\(\)/,
+    );
   });
 });
 
@@ -235,7 +273,10 @@ describe('requestLogger() in Lambda', () => {
 
     await Promise.all(
       callers.map(({ userId, context, token }) =>
-        handler(httpApiEvent({ path: `/users/${userId}/private`, headers: { authorization: `Bearer ${token}` } }), context),
+        handler(
+          httpApiEvent({ path: `/users/${userId}/private`, headers: { authorization: `Bearer ${token}` } }),
+          context,
+        ),
       ),
     );
 
@@ -243,7 +284,12 @@ describe('requestLogger() in Lambda', () => {
     expect(lines).toHaveLength(20);
     for (const { userId, context } of callers) {
       expect(lines.filter((line) => line['function_request_id'] === context.awsRequestId)).toEqual([
-        expect.objectContaining({ userId, requestId: context.awsRequestId, path: `/users/${userId}/private`, status: 200 }),
+        expect.objectContaining({
+          userId,
+          requestId: context.awsRequestId,
+          path: `/users/${userId}/private`,
+          status: 200,
+        }),
       ]);
     }
   });

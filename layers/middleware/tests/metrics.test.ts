@@ -46,7 +46,13 @@ function measuredApp(metrics: Metrics): Express {
 
 /** EMF documents on stdout, as CloudWatch would parse them. */
 interface EmfDocument {
-  readonly _aws: { readonly CloudWatchMetrics: readonly { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  readonly _aws: {
+    readonly CloudWatchMetrics: readonly {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string }[];
+    }[];
+  };
   readonly [key: string]: unknown;
 }
 const emfDocuments = (): EmfDocument[] => output.json().filter((line): line is EmfDocument => '_aws' in line);
@@ -71,7 +77,14 @@ describe('requestMetrics()', () => {
         ],
       },
     ]);
-    expect(document).toMatchObject({ service: 'svc', route: '/orders/:id', method: 'GET', Latency: expect.any(Number), '4xx': 0, '5xx': 0 });
+    expect(document).toMatchObject({
+      service: 'svc',
+      route: '/orders/:id',
+      method: 'GET',
+      Latency: expect.any(Number),
+      '4xx': 0,
+      '5xx': 0,
+    });
   });
 
   it('counts a 5xx, keeping the route pattern of the route that failed', async () => {
@@ -83,7 +96,9 @@ describe('requestMetrics()', () => {
   it('counts a 4xx of an unmatched path under one UNMATCHED route, never the raw path', async () => {
     await request(measuredApp(enabled())).get('/no/such/path/42');
 
-    expect(requestDocuments()).toEqual([expect.objectContaining({ route: 'UNMATCHED', method: 'GET', '4xx': 1, '5xx': 0 })]);
+    expect(requestDocuments()).toEqual([
+      expect.objectContaining({ route: 'UNMATCHED', method: 'GET', '4xx': 1, '5xx': 0 }),
+    ]);
     expect(output.stdout.join('\n')).not.toContain('/no/such/path/42');
   });
 
@@ -123,13 +138,19 @@ describe('requestMetrics()', () => {
 
   it('returns a named middleware and refuses a missing metrics instance', () => {
     expect(requestMetrics({ metrics: enabled() }).name).toBe('requestMetricsMiddleware');
-    expect(() => requestMetrics({} as { metrics: Metrics })).toThrow(/requestMetrics\(\): "metrics" must be a Metrics from createMetrics\(\)/);
+    expect(() => requestMetrics({} as { metrics: Metrics })).toThrow(
+      /requestMetrics\(\): "metrics" must be a Metrics from createMetrics\(\)/,
+    );
   });
 });
 
 describe('createMetrics()', () => {
   it.each([
-    ['no namespace', { namespace: '', serviceName: 's', enabled: true }, /createMetrics\(\): "namespace" must be a non-empty string/],
+    [
+      'no namespace',
+      { namespace: '', serviceName: 's', enabled: true },
+      /createMetrics\(\): "namespace" must be a non-empty string/,
+    ],
     ['no service name', { namespace: 'n', serviceName: '', enabled: true }, /"serviceName" must be a non-empty string/],
     ['enabled as a string', { namespace: 'n', serviceName: 's', enabled: 'yes' }, /"enabled" must be true or false/],
   ])('refuses to start with %s', (_case, options, message) => {

@@ -34,10 +34,14 @@ function localExports(): [string, string][] {
   return pairs;
 }
 
-/** The TSDoc block right before `name`'s declaration in `file`, or undefined (also for re-exported third-party names). */
+/**
+ * The TSDoc block right before `name`'s declaration in `file`, or undefined (also for re-exported third-party names).
+ */
 function docOf(name: string, file: string): string | undefined {
   const source = readFileSync(file, 'utf8');
-  const declaration = new RegExp(`export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function|class|interface|type|const|let|enum)\\s+${name}\\b`);
+  const declaration = new RegExp(
+    `export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function|class|interface|type|const|let|enum)\\s+${name}\\b`,
+  );
   const found = declaration.exec(source);
   if (found === null) return undefined;
   const before = source.slice(0, found.index).trimEnd();
@@ -47,7 +51,10 @@ function docOf(name: string, file: string): string | undefined {
 
 function reexportedFromPackage(name: string, file: string): boolean {
   const source = readFileSync(file, 'utf8');
-  return new RegExp(`export\\s*(?:type\\s*)?\\{[^}]*\\b${name}\\b[^}]*\\}(\\s*from\\s*'[^.][^']*')?;`).test(source) && docOf(name, file) === undefined;
+  return (
+    new RegExp(`export\\s*(?:type\\s*)?\\{[^}]*\\b${name}\\b[^}]*\\}(\\s*from\\s*'[^.][^']*')?;`).test(source) &&
+    docOf(name, file) === undefined
+  );
 }
 
 describe('the @lambdalith/middleware package', () => {
@@ -74,9 +81,16 @@ describe('the @lambdalith/middleware package', () => {
       middleware.jsonBody(),
       middleware.errorHandler(),
       middleware.validate(middleware.body('a').isString()),
-      middleware.rateLimit({ store: new middleware.MemoryRateLimitStore(), limit: 1, windowSeconds: 1, keyPrefix: 'p' }),
+      middleware.rateLimit({
+        store: new middleware.MemoryRateLimitStore(),
+        limit: 1,
+        windowSeconds: 1,
+        keyPrefix: 'p',
+      }),
       middleware.requestLogger({ logger: middleware.createLogger({ serviceName: 's', level: 'SILENT' }) }),
-      middleware.requestMetrics({ metrics: middleware.createMetrics({ namespace: 'n', serviceName: 's', enabled: false }) }),
+      middleware.requestMetrics({
+        metrics: middleware.createMetrics({ namespace: 'n', serviceName: 's', enabled: false }),
+      }),
       middleware.authenticate({ hs256Secret: 'x'.repeat(32), issuer: 'i', audience: 'a' }),
       middleware.requireRole('admin'),
     ];
@@ -94,7 +108,11 @@ describe('the @lambdalith/middleware package', () => {
     const offending = sourceFiles(sourceDir).flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)]
         .map((match) => match[1] ?? '')
-        .filter((specifier) => specifier.startsWith('@aws-sdk/') || (specifier.startsWith('.') && !resolve(file, '..', specifier).startsWith(packageDir)))
+        .filter(
+          (specifier) =>
+            specifier.startsWith('@aws-sdk/') ||
+            (specifier.startsWith('.') && !resolve(file, '..', specifier).startsWith(packageDir)),
+        )
         .map((specifier) => `${relative(packageDir, file)} → ${specifier}`),
     );
 

@@ -30,13 +30,19 @@ function packedFiles(dir = installedDir, prefix = ''): string[] {
 }
 
 describe('the packed @lambdalith/middleware', () => {
-  it('ships the built bundle, its declarations and the source every export condition points to', () => {
+  it('ships the built bundle, its declarations, the source every export condition points to, and its README', () => {
     const files = packedFiles();
-    const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports['.'] ?? {})].map((target) => target.replace(/^\.\//, ''));
+    const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports['.'] ?? {})].map((target) =>
+      target.replace(/^\.\//, ''),
+    );
 
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']),
+    );
     expect(targets.filter((target) => !files.includes(target))).toEqual([]);
-    expect(files.filter((file) => !/^(package\.json|dist\/.+\.(js|d\.ts)|src\/.+\.ts)$/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^(package\.json|README\.md|dist\/.+\.(js|d\.ts)|src\/.+\.ts)$/.test(file))).toEqual(
+      [],
+    );
   });
 
   it('loads with plain require() outside the repository, and its errorHandler and token round trip work', () => {
@@ -75,9 +81,21 @@ describe('the packed @lambdalith/middleware', () => {
 
     expect(JSON.parse(output)).toEqual({
       resolvedFrom: join(installedDir, 'dist/index.js'),
-      me: { status: 200, type: expect.stringMatching(/^application\/json/), body: { userId: 'user-1', roles: ['admin'], claims: expect.objectContaining({ sub: 'user-1' }) } },
-      anonymous: { status: 401, type: 'application/problem+json; charset=utf-8', body: expect.objectContaining({ status: 401, code: 'UNAUTHORIZED' }) },
-      conflict: { status: 409, type: 'application/problem+json; charset=utf-8', body: expect.objectContaining({ code: 'TAKEN', detail: 'Already there' }) },
+      me: {
+        status: 200,
+        type: expect.stringMatching(/^application\/json/),
+        body: { userId: 'user-1', roles: ['admin'], claims: expect.objectContaining({ sub: 'user-1' }) },
+      },
+      anonymous: {
+        status: 401,
+        type: 'application/problem+json; charset=utf-8',
+        body: expect.objectContaining({ status: 401, code: 'UNAUTHORIZED' }),
+      },
+      conflict: {
+        status: 409,
+        type: 'application/problem+json; charset=utf-8',
+        body: expect.objectContaining({ code: 'TAKEN', detail: 'Already there' }),
+      },
     });
   });
 
@@ -106,7 +124,15 @@ describe('the packed @lambdalith/middleware', () => {
     writeFileSync(
       join(consumerDir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', noEmit: true, types: ['node'], esModuleInterop: true },
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2023',
+          noEmit: true,
+          types: ['node'],
+          esModuleInterop: true,
+        },
         files: ['consumer.ts'],
       }),
     );

@@ -55,7 +55,12 @@ describe('rateLimit()', () => {
 
     expect(response).toMatchObject({
       status: 429,
-      headers: { 'retry-after': '45', 'ratelimit-limit': '3', 'ratelimit-remaining': '0', 'content-type': expect.stringMatching(/^application\/problem\+json/) },
+      headers: {
+        'retry-after': '45',
+        'ratelimit-limit': '3',
+        'ratelimit-remaining': '0',
+        'content-type': expect.stringMatching(/^application\/problem\+json/),
+      },
       body: { status: 429, code: 'TOO_MANY_REQUESTS' },
     });
   });
@@ -86,20 +91,38 @@ describe('rateLimit()', () => {
     const app = limitedApp({ store: new MemoryRateLimitStore(), limit: 1 });
     const handler = lambdaHandler(app);
 
-    const first = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }), lambdaContext());
-    const sameIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }), lambdaContext());
-    const otherIp = await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.2', headers: { 'x-forwarded-for': '198.51.100.1' } }), lambdaContext());
+    const first = await handler(
+      httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }),
+      lambdaContext(),
+    );
+    const sameIp = await handler(
+      httpApiEvent({ method: 'POST', path: '/login', sourceIp: '198.51.100.1' }),
+      lambdaContext(),
+    );
+    const otherIp = await handler(
+      httpApiEvent({
+        method: 'POST',
+        path: '/login',
+        sourceIp: '198.51.100.2',
+        headers: { 'x-forwarded-for': '198.51.100.1' },
+      }),
+      lambdaContext(),
+    );
 
     expect([first.statusCode, sameIp.statusCode, otherIp.statusCode]).toEqual([200, 429, 200]);
   });
 
   it('counts each client separately behind an ALB that sends multi-value headers', async () => {
     const handler = lambdaHandler<ALBEvent, ALBResult>(limitedApp({ store: new MemoryRateLimitStore(), limit: 1 }));
-    const login = (forwardedFor: string[]): ALBEvent => albMultiValueEvent({ method: 'POST', path: '/login', forwardedFor });
+    const login = (forwardedFor: string[]): ALBEvent =>
+      albMultiValueEvent({ method: 'POST', path: '/login', forwardedFor });
 
     const first = await handler(login(['198.51.100.1']), lambdaContext());
     const otherClient = await handler(login(['198.51.100.2']), lambdaContext());
-    const firstAgainClaimingToBeNew = await handler(login(['192.0.2.77', '203.0.113.5, 198.51.100.1']), lambdaContext());
+    const firstAgainClaimingToBeNew = await handler(
+      login(['192.0.2.77', '203.0.113.5, 198.51.100.1']),
+      lambdaContext(),
+    );
 
     expect([first.statusCode, otherClient.statusCode, firstAgainClaimingToBeNew.statusCode]).toEqual([200, 200, 429]);
   });
@@ -123,7 +146,8 @@ describe('rateLimit()', () => {
       '203.0.113.7',
     ];
 
-    for (const sourceIp of sourceIps) await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp }), lambdaContext());
+    for (const sourceIp of sourceIps)
+      await handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp }), lambdaContext());
 
     expect(keys).toEqual([
       'login:2001:db8:1:2::/64',
@@ -138,7 +162,8 @@ describe('rateLimit()', () => {
 
   it('lets one IPv6 host not escape the limit by changing addresses within its /64', async () => {
     const handler = lambdaHandler(limitedApp({ store: new MemoryRateLimitStore(), limit: 1 }));
-    const login = (sourceIp: string) => handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp }), lambdaContext());
+    const login = (sourceIp: string) =>
+      handler(httpApiEvent({ method: 'POST', path: '/login', sourceIp }), lambdaContext());
 
     const first = await login('2001:db8:1:2::1');
     const sameHostNewAddress = await login('2001:db8:1:2:ffff::9');
@@ -186,7 +211,9 @@ describe('rateLimit()', () => {
   });
 
   it('returns a named middleware', () => {
-    expect(rateLimit({ store: new MemoryRateLimitStore(), limit: 1, windowSeconds: 1, keyPrefix: 'x' }).name).toBe('rateLimitMiddleware');
+    expect(rateLimit({ store: new MemoryRateLimitStore(), limit: 1, windowSeconds: 1, keyPrefix: 'x' }).name).toBe(
+      'rateLimitMiddleware',
+    );
   });
 });
 

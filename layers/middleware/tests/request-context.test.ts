@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import serverlessExpress from '@codegenie/serverless-express';
-import type { ALBEvent, ALBResult, APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  ALBEvent,
+  ALBResult,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import express, { Router, type Express } from 'express';
 import request from 'supertest';
 import {
@@ -18,7 +24,9 @@ import {
 import { albMultiValueEvent, lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
 
 /** An app whose routes record the context they saw, read once through the request and once through ALS. */
-function appRecordingContexts(seen: { viaRequest?: RequestContext; viaStorage?: RequestContext | undefined }[]): Express {
+function appRecordingContexts(
+  seen: { viaRequest?: RequestContext; viaStorage?: RequestContext | undefined }[],
+): Express {
   const app = express();
   app.use(requestContext());
   const users = Router();
@@ -33,7 +41,12 @@ function appRecordingContexts(seen: { viaRequest?: RequestContext; viaStorage?: 
   app.use('/users', users);
   app.get('/context', (req, res) => {
     const context = requestContextOf(req);
-    res.json({ requestId: context.requestId, sourceIp: context.sourceIp, inLambda: getLambdaInvoke() !== undefined, principal: context.principal ?? null });
+    res.json({
+      requestId: context.requestId,
+      sourceIp: context.sourceIp,
+      inLambda: getLambdaInvoke() !== undefined,
+      principal: context.principal ?? null,
+    });
   });
   app.use((req, _res, next) => {
     seen.push({ viaRequest: requestContextOf(req) });
@@ -128,7 +141,9 @@ describe('requestContext()', () => {
   });
 
   it('refuses an invalid header name at startup', () => {
-    expect(() => requestContext({ header: 'x request id' })).toThrow(/requestContext\(\): "header" must be a valid HTTP header name/);
+    expect(() => requestContext({ header: 'x request id' })).toThrow(
+      /requestContext\(\): "header" must be a valid HTTP header name/,
+    );
   });
 
   it('returns a named middleware', () => {
@@ -142,10 +157,19 @@ describe('requestContext()', () => {
 // withLambdaInvoke only, and authenticate() consults the authorizer of that invocation only.
 describe('requestContext() and authenticate() against forged x-apigateway-* headers', () => {
   const SECRET = 'a-test-secret-of-more-than-32-bytes-0123456789';
-  const tokens = createTokenIssuer({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 600 });
+  const tokens = createTokenIssuer({
+    hs256Secret: SECRET,
+    issuer: 'lambdalith',
+    audience: 'lambdalith-api',
+    ttlSeconds: 600,
+  });
   const forgedEvent = encodeURIComponent(
     JSON.stringify({
-      requestContext: { requestId: 'forged-gateway-id', http: { sourceIp: '10.9.9.9' }, authorizer: { jwt: { claims: { sub: 'admin' } } } },
+      requestContext: {
+        requestId: 'forged-gateway-id',
+        http: { sourceIp: '10.9.9.9' },
+        authorizer: { jwt: { claims: { sub: 'admin' } } },
+      },
     }),
   );
   const forgedContext = encodeURIComponent(JSON.stringify({ awsRequestId: 'forged-invocation-id' }));
@@ -155,16 +179,20 @@ describe('requestContext() and authenticate() against forged x-apigateway-* head
   function stack(): Express {
     const app = express();
     app.use(requestContext());
-    app.get('/me', authenticate({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api' }), (req, res) => {
-      const context = requestContextOf(req);
-      res.json({
-        userId: getAuth(req).userId,
-        requestId: context.requestId,
-        correlationId: context.correlationId,
-        sourceIp: context.sourceIp,
-        inLambda: getLambdaInvoke() !== undefined,
-      });
-    });
+    app.get(
+      '/me',
+      authenticate({ hs256Secret: SECRET, issuer: 'lambdalith', audience: 'lambdalith-api' }),
+      (req, res) => {
+        const context = requestContextOf(req);
+        res.json({
+          userId: getAuth(req).userId,
+          requestId: context.requestId,
+          correlationId: context.correlationId,
+          sourceIp: context.sourceIp,
+          inLambda: getLambdaInvoke() !== undefined,
+        });
+      },
+    );
     app.use(errorHandler());
     return app;
   }
@@ -172,7 +200,10 @@ describe('requestContext() and authenticate() against forged x-apigateway-* head
   it('gives a local request with forged headers and no token no principal (401) and a generated request id', async () => {
     const response = await request(stack()).get('/me').set(forgedHeaders);
 
-    expect(response).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED', requestId: response.headers['x-request-id'] } });
+    expect(response).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHORIZED', requestId: response.headers['x-request-id'] },
+    });
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -242,7 +273,12 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
     const context = lambdaContext();
 
     const result = await handler(
-      httpApiEvent({ path: '/context', sourceIp: '198.51.100.20', gatewayRequestId: 'gw-1', headers: { 'x-forwarded-for': '10.0.0.1' } }),
+      httpApiEvent({
+        path: '/context',
+        sourceIp: '198.51.100.20',
+        gatewayRequestId: 'gw-1',
+        headers: { 'x-forwarded-for': '10.0.0.1' },
+      }),
       context,
     );
 
@@ -272,7 +308,10 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
   it('reads X-Forwarded-For on ALB events only: from another source it is the client’s to forge', async () => {
     const handler = lambdaHandler(lambdaApp());
 
-    const result = await handler(httpApiEvent({ path: '/context', sourceIp: '', headers: { 'x-forwarded-for': '198.51.100.7' } }), lambdaContext());
+    const result = await handler(
+      httpApiEvent({ path: '/context', sourceIp: '', headers: { 'x-forwarded-for': '198.51.100.7' } }),
+      lambdaContext(),
+    );
 
     expect(JSON.parse(String(result.body))).toMatchObject({ sourceIp: '' });
   });
@@ -291,8 +330,9 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
       res.json({ coldStart: freshContextOf(req).lambda?.coldStart });
     });
     const proxy = serverlessExpress({ app });
-    const handler = withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) =>
-      (await proxy(event, context, () => undefined)) as APIGatewayProxyStructuredResultV2,
+    const handler = withLambdaInvoke(
+      async (event: APIGatewayProxyEventV2, context: Context) =>
+        (await proxy(event, context, () => undefined)) as APIGatewayProxyStructuredResultV2,
     );
 
     const first = await handler(httpApiEvent({ path: '/cold' }), lambdaContext());
@@ -307,7 +347,12 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
     const contexts = Array.from({ length: 30 }, () => lambdaContext());
 
     const results = await Promise.all(
-      contexts.map((context, index) => handler(httpApiEvent({ path: '/context', gatewayRequestId: `gw-${index}`, sourceIp: `198.51.100.${index}` }), context)),
+      contexts.map((context, index) =>
+        handler(
+          httpApiEvent({ path: '/context', gatewayRequestId: `gw-${index}`, sourceIp: `198.51.100.${index}` }),
+          context,
+        ),
+      ),
     );
 
     results.forEach((result, index) => {

@@ -1,6 +1,13 @@
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { corsPolicy, errorHandler, isOrigin, notFound, securityHeaders, type CorsPolicyOptions } from '@lambdalith/middleware';
+import {
+  corsPolicy,
+  errorHandler,
+  isOrigin,
+  notFound,
+  securityHeaders,
+  type CorsPolicyOptions,
+} from '@lambdalith/middleware';
 
 function appWith(...middleware: express.RequestHandler[]): Express {
   const app = express();
@@ -32,7 +39,14 @@ describe('securityHeaders()', () => {
   it('leaves out the headers that only concern HTML documents', async () => {
     const response = await request(appWith(securityHeaders())).get('/things');
 
-    for (const name of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+    for (const name of [
+      'cross-origin-opener-policy',
+      'origin-agent-cluster',
+      'x-dns-prefetch-control',
+      'x-download-options',
+      'x-permitted-cross-domain-policies',
+      'x-xss-protection',
+    ]) {
       expect(response.headers).not.toHaveProperty(name);
     }
   });
@@ -40,7 +54,10 @@ describe('securityHeaders()', () => {
   it('sends them on error problems too', async () => {
     const response = await request(appWith(securityHeaders())).get('/missing');
 
-    expect(response).toMatchObject({ status: 404, headers: { 'x-content-type-options': 'nosniff', 'content-security-policy': expect.any(String) } });
+    expect(response).toMatchObject({
+      status: 404,
+      headers: { 'x-content-type-options': 'nosniff', 'content-security-policy': expect.any(String) },
+    });
   });
 
   it('returns a named middleware', () => {
@@ -52,14 +69,21 @@ describe('corsPolicy()', () => {
   const allowed = 'https://app.example.com';
 
   it('echoes an allowed origin, with Vary: Origin', async () => {
-    const response = await request(appWith(corsPolicy({ origins: [allowed] }))).get('/things').set('Origin', allowed);
+    const response = await request(appWith(corsPolicy({ origins: [allowed] })))
+      .get('/things')
+      .set('Origin', allowed);
 
-    expect(response.headers).toMatchObject({ 'access-control-allow-origin': allowed, vary: expect.stringContaining('Origin') });
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': allowed,
+      vary: expect.stringContaining('Origin'),
+    });
     expect(response.headers).not.toHaveProperty('access-control-allow-credentials');
   });
 
   it('gives a disallowed origin no Access-Control-Allow-Origin', async () => {
-    const response = await request(appWith(corsPolicy({ origins: [allowed] }))).get('/things').set('Origin', 'https://evil.example');
+    const response = await request(appWith(corsPolicy({ origins: [allowed] })))
+      .get('/things')
+      .set('Origin', 'https://evil.example');
 
     expect(response.status).toBe(200);
     expect(response.headers).not.toHaveProperty('access-control-allow-origin');
@@ -67,7 +91,9 @@ describe('corsPolicy()', () => {
   });
 
   it('does not treat a look-alike origin as allowed', async () => {
-    const response = await request(appWith(corsPolicy({ origins: [allowed] }))).get('/things').set('Origin', 'https://app.example.com.evil.example');
+    const response = await request(appWith(corsPolicy({ origins: [allowed] })))
+      .get('/things')
+      .set('Origin', 'https://app.example.com.evil.example');
 
     expect(response.headers).not.toHaveProperty('access-control-allow-origin');
   });
@@ -91,13 +117,20 @@ describe('corsPolicy()', () => {
   });
 
   it('echoes the origin, never *, when credentials are allowed', async () => {
-    const response = await request(appWith(corsPolicy({ origins: [allowed], credentials: true }))).get('/things').set('Origin', allowed);
+    const response = await request(appWith(corsPolicy({ origins: [allowed], credentials: true })))
+      .get('/things')
+      .set('Origin', allowed);
 
-    expect(response.headers).toMatchObject({ 'access-control-allow-origin': allowed, 'access-control-allow-credentials': 'true' });
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': allowed,
+      'access-control-allow-credentials': 'true',
+    });
   });
 
   it('adds no CORS headers at all when the list is empty', async () => {
-    const response = await request(appWith(corsPolicy({ origins: [] }))).get('/things').set('Origin', allowed);
+    const response = await request(appWith(corsPolicy({ origins: [] })))
+      .get('/things')
+      .set('Origin', allowed);
 
     expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });

@@ -1,6 +1,15 @@
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { body, errorHandler, jsonBody, param, query, validate, validatedData, type ValidationChain } from '@lambdalith/middleware';
+import {
+  body,
+  errorHandler,
+  jsonBody,
+  param,
+  query,
+  validate,
+  validatedData,
+  type ValidationChain,
+} from '@lambdalith/middleware';
 
 /** A tiny app with a body route, a query route and a param route, each echoing validatedData(). */
 function validatingApp(): Express {
@@ -16,9 +25,13 @@ function validatingApp(): Express {
       res.json({ data: validatedData(req), rawBody: req.body });
     },
   );
-  app.get('/users', validate(query('limit').optional().isInt({ min: 1, max: 100 }).toInt(), query('cursor').optional().isString()), (req, res) => {
-    res.json({ data: validatedData<{ limit?: number; cursor?: string }>(req) });
-  });
+  app.get(
+    '/users',
+    validate(query('limit').optional().isInt({ min: 1, max: 100 }).toInt(), query('cursor').optional().isString()),
+    (req, res) => {
+      res.json({ data: validatedData<{ limit?: number; cursor?: string }>(req) });
+    },
+  );
   app.get('/users/:id', validate(param('id').isUUID().withMessage('Must be a UUID')), (req, res) => {
     res.json({ data: validatedData(req) });
   });
@@ -28,7 +41,9 @@ function validatingApp(): Express {
 
 describe('validate()', () => {
   it('passes valid input on, and validatedData() returns it sanitised', async () => {
-    const response = await request(validatingApp()).post('/register').send({ email: 'Ada@Example.COM', name: '  Ada ' });
+    const response = await request(validatingApp())
+      .post('/register')
+      .send({ email: 'Ada@Example.COM', name: '  Ada ' });
 
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ email: 'ada@example.com', name: 'Ada' });
@@ -54,7 +69,10 @@ describe('validate()', () => {
   it('rejects body fields no rule mentions', async () => {
     const response = await request(validatingApp()).post('/register').send({ email: 'ada@example.com', role: 'admin' });
 
-    expect(response).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ field: 'role', message: 'Unknown field' }] } });
+    expect(response).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [{ field: 'role', message: 'Unknown field' }] },
+    });
   });
 
   it('rejects a query parameter given twice (Express 5 would make it an array)', async () => {
@@ -62,14 +80,20 @@ describe('validate()', () => {
 
     expect(response).toMatchObject({
       status: 400,
-      body: { code: 'VALIDATION_FAILED', errors: [{ field: 'limit', message: 'Must be given once, as a single value' }] },
+      body: {
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'limit', message: 'Must be given once, as a single value' }],
+      },
     });
   });
 
   it('rejects a repeated query parameter that each value alone would pass', async () => {
     const response = await request(validatingApp()).get('/users?cursor=a&cursor=b');
 
-    expect(response).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor', message: 'Must be given once, as a single value' }] } });
+    expect(response).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'cursor', message: 'Must be given once, as a single value' }] },
+    });
   });
 
   it('gives routes sanitised query values and nothing unvalidated', async () => {
@@ -108,7 +132,9 @@ describe('validate()', () => {
 
   it('refuses to start without chains, or with something that is not a chain, saying what to pass', () => {
     expect(() => validate()).toThrow(/validate\(\): pass at least one validation chain/);
-    expect(() => validate((() => undefined) as unknown as ValidationChain)).toThrow(/argument 1 is not an express-validator chain/);
+    expect(() => validate((() => undefined) as unknown as ValidationChain)).toThrow(
+      /argument 1 is not an express-validator chain/,
+    );
   });
 
   it('returns a named middleware', () => {

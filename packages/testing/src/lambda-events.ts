@@ -106,24 +106,36 @@ export const restApiV1: EventSource = {
     assertBaseResult(typed);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(typed.headers ?? {})) headers[name.toLowerCase()] = String(value);
-    for (const [name, values] of Object.entries(typed.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String).join(', ');
+    for (const [name, values] of Object.entries(typed.multiValueHeaders ?? {}))
+      headers[name.toLowerCase()] = values.map(String).join(', ');
     return { statusCode: typed.statusCode, headers, body: decode(typed.body, typed.isBase64Encoded ?? false) };
   },
 };
 
-function v2Event(fixture: object, spec: HttpRequestSpec, extra: Partial<APIGatewayProxyEventV2>): APIGatewayProxyEventV2 {
+function v2Event(
+  fixture: object,
+  spec: HttpRequestSpec,
+  extra: Partial<APIGatewayProxyEventV2>,
+): APIGatewayProxyEventV2 {
   const { pathname, query, rawQuery } = splitPath(spec.path);
   const event = structuredClone(fixture) as APIGatewayProxyEventV2;
   // The samples carry cookies and authorizer claims; a plain request has neither.
   const { cookies: _cookies, ...withoutCookies } = event;
-  const { authorizer: _authorizer, ...requestContext } = event.requestContext as APIGatewayProxyEventV2['requestContext'] & { authorizer?: unknown };
+  const { authorizer: _authorizer, ...requestContext } =
+    event.requestContext as APIGatewayProxyEventV2['requestContext'] & { authorizer?: unknown };
   // HTTP APIs lowercase header names and join repeated query values with commas.
-  const queryStringParameters = Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key).join(',')]));
+  const queryStringParameters = Object.fromEntries(
+    [...new Set(query.keys())].map((key) => [key, query.getAll(key).join(',')]),
+  );
   return {
     ...withoutCookies,
     rawPath: pathname,
     rawQueryString: rawQuery,
-    headers: { host: 'id.execute-api.us-east-1.amazonaws.com', 'user-agent': 'jest', ...lowerCaseKeys(spec.headers ?? {}) },
+    headers: {
+      host: 'id.execute-api.us-east-1.amazonaws.com',
+      'user-agent': 'jest',
+      ...lowerCaseKeys(spec.headers ?? {}),
+    },
     queryStringParameters: Object.keys(queryStringParameters).length === 0 ? undefined : queryStringParameters,
     pathParameters: undefined,
     stageVariables: undefined,
@@ -131,7 +143,12 @@ function v2Event(fixture: object, spec: HttpRequestSpec, extra: Partial<APIGatew
     body: encodeBody(spec).body ?? undefined,
     requestContext: {
       ...requestContext,
-      http: { ...event.requestContext.http, method: spec.method, path: pathname, sourceIp: spec.sourceIp ?? '203.0.113.10' },
+      http: {
+        ...event.requestContext.http,
+        method: spec.method,
+        path: pathname,
+        sourceIp: spec.sourceIp ?? '203.0.113.10',
+      },
       requestId: spec.gatewayRequestId ?? randomUUID(),
       timeEpoch: Date.now(),
     },
@@ -191,7 +208,8 @@ export const applicationLoadBalancer: EventSource = {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(typed.headers ?? {})) headers[name.toLowerCase()] = String(value);
-    for (const [name, values] of Object.entries(typed.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String).join(', ');
+    for (const [name, values] of Object.entries(typed.multiValueHeaders ?? {}))
+      headers[name.toLowerCase()] = values.map(String).join(', ');
     return { statusCode: typed.statusCode, headers, body: decode(typed.body ?? '', typed.isBase64Encoded ?? false) };
   },
 };
@@ -199,14 +217,21 @@ export const applicationLoadBalancer: EventSource = {
 /** Every HTTP event source the function can sit behind, for `describe.each`. */
 export const eventSources: readonly EventSource[] = [restApiV1, httpApiV2, applicationLoadBalancer, functionUrl];
 
-function assertBaseResult(result: { statusCode?: unknown; body?: unknown; isBase64Encoded?: unknown; headers?: unknown }): void {
+function assertBaseResult(result: {
+  statusCode?: unknown;
+  body?: unknown;
+  isBase64Encoded?: unknown;
+  headers?: unknown;
+}): void {
   if (typeof result.statusCode !== 'number' || result.statusCode < 100 || result.statusCode > 599) {
     throw new Error(`result has no valid statusCode: ${JSON.stringify(result)}`);
   }
   if (result.body !== undefined && typeof result.body !== 'string') throw new Error('result body must be a string');
-  if (result.isBase64Encoded !== undefined && typeof result.isBase64Encoded !== 'boolean') throw new Error('isBase64Encoded must be a boolean');
+  if (result.isBase64Encoded !== undefined && typeof result.isBase64Encoded !== 'boolean')
+    throw new Error('isBase64Encoded must be a boolean');
   for (const value of Object.values((result.headers ?? {}) as Record<string, unknown>)) {
-    if (!['string', 'number', 'boolean'].includes(typeof value)) throw new Error(`header values must be scalars: ${JSON.stringify(result.headers)}`);
+    if (!['string', 'number', 'boolean'].includes(typeof value))
+      throw new Error(`header values must be scalars: ${JSON.stringify(result.headers)}`);
   }
 }
 

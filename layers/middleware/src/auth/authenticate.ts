@@ -12,7 +12,14 @@ import {
 import { getLambdaInvoke } from '../context/lambda-invoke';
 import { requestContextOf, type Principal } from '../context/request-context';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors/http-errors';
-import { assertFunction, assertIntegerInRange, assertNonEmptyString, assertOptionsObject, invalidOption } from '../options/assert-options';
+import {
+  assertFunction,
+  assertIntegerInRange,
+  assertNonEmptyString,
+  assertOptionsObject,
+  invalidOption,
+  type OptionKeys,
+} from '../options/assert-options';
 import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
 
 /**
@@ -38,7 +45,12 @@ export interface VerifiedClaims {
  *
  * @example
  * ```ts
- * const options: AuthenticateOptions = { hs256Secret, issuer: 'lambdalith', audience: 'lambdalith-api', maxTokenAgeSeconds: 3600 };
+ * const options: AuthenticateOptions = {
+ *   hs256Secret,
+ *   issuer: 'lambdalith',
+ *   audience: 'lambdalith-api',
+ *   maxTokenAgeSeconds: 3600,
+ * };
  * ```
  */
 export interface AuthenticateOptions {
@@ -82,6 +94,18 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 // Far above any real token; the cap stops a huge header from costing a base64 decode and a MAC.
 const MAX_TOKEN_LENGTH = 8_192;
 
+const AUTHENTICATE_OPTIONS: OptionKeys<AuthenticateOptions> = {
+  hs256Secret: true,
+  issuer: true,
+  audience: true,
+  jwksUrl: true,
+  jwksIssuer: true,
+  jwksAudience: true,
+  maxTokenAgeSeconds: true,
+  clockToleranceSeconds: true,
+  loadPrincipal: true,
+};
+
 /**
  * Verifies `Authorization: Bearer <jwt>` and makes the caller available through `getAuth(req)` and the
  * request context. Algorithms are pinned per key source (HS256 for app tokens, RS256/ES256 for the optional
@@ -105,7 +129,7 @@ const MAX_TOKEN_LENGTH = 8_192;
  */
 export function authenticate(options: AuthenticateOptions): RequestHandler {
   const factory = 'authenticate()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, AUTHENTICATE_OPTIONS);
   const appKey = hs256Key(factory, options.hs256Secret);
   assertNonEmptyString(factory, 'issuer', options.issuer);
   assertNonEmptyString(factory, 'audience', options.audience);
@@ -116,7 +140,11 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
   if (options.loadPrincipal !== undefined) assertFunction(factory, 'loadPrincipal', options.loadPrincipal);
   const loadPrincipal = options.loadPrincipal ?? principalFromClaims;
 
-  const shared = { clockTolerance: clockToleranceSeconds, maxTokenAge: maxTokenAgeSeconds, requiredClaims: ['exp', 'iat', 'sub'] };
+  const shared = {
+    clockTolerance: clockToleranceSeconds,
+    maxTokenAge: maxTokenAgeSeconds,
+    requiredClaims: ['exp', 'iat', 'sub'],
+  };
   const appVerification: JWTVerifyOptions = {
     ...shared,
     algorithms: APP_ALGORITHMS,
@@ -159,18 +187,24 @@ function jwksProvider(factory: string, options: AuthenticateOptions, shared: JWT
   } catch {
     return invalidOption(factory, 'jwksUrl', 'an absolute http(s) URL', options.jwksUrl);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') invalidOption(factory, 'jwksUrl', 'an absolute http(s) URL', options.jwksUrl);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    invalidOption(factory, 'jwksUrl', 'an absolute http(s) URL', options.jwksUrl);
   const issuer = options.jwksIssuer ?? options.issuer;
   const audience = options.jwksAudience ?? options.audience;
   assertNonEmptyString(factory, 'jwksIssuer', issuer);
   assertNonEmptyString(factory, 'jwksAudience', audience);
 
-  const remoteKeys = createRemoteJWKSet(url, { timeoutDuration: 2_000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const remoteKeys = createRemoteJWKSet(url, {
+    timeoutDuration: 2_000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+  });
   const getKey: JWTVerifyGetKey = async (header, token) => {
     try {
       return await remoteKeys(header, token);
     } catch (error) {
-      if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) throw error;
+      if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys)
+        throw error;
       // The provider did not answer (or answered garbage): our problem, not the caller's.
       throw new ServiceUnavailableError('The identity provider is unavailable', { cause: error, retryAfterSeconds: 5 });
     }
@@ -201,13 +235,21 @@ async function verify(
     throw invalidToken(undefined, error);
   }
   if (KEY_POINTING_HEADERS.some((name) => header[name] !== undefined)) {
-    throw invalidToken(undefined, new Error(`token header carries a key reference (${KEY_POINTING_HEADERS.join(', ')})`));
+    throw invalidToken(
+      undefined,
+      new Error(`token header carries a key reference (${KEY_POINTING_HEADERS.join(', ')})`),
+    );
   }
   try {
     // The key source follows from the pinned algorithm lists, never from anything else in the token.
-    if (provider !== undefined && typeof header.alg === 'string' && PROVIDER_ALGORITHMS.includes(header.alg as JWSAlgorithm)) {
+    if (
+      provider !== undefined &&
+      typeof header.alg === 'string' &&
+      PROVIDER_ALGORITHMS.includes(header.alg as JWSAlgorithm)
+    ) {
       const { payload } = await jwtVerify(token, provider.getKey, provider.verification);
-      if (!providerAudienceMatches(payload, provider.audience)) throw invalidToken(undefined, new Error('audience mismatch'));
+      if (!providerAudienceMatches(payload, provider.audience))
+        throw invalidToken(undefined, new Error('audience mismatch'));
       return asVerifiedClaims(payload);
     }
     const { payload } = await jwtVerify(token, appKey, appVerification);
@@ -228,7 +270,8 @@ async function verify(
 // `aud` when the token has one (a string or a list); otherwise `client_id`, which is where Cognito access
 // tokens name their audience. Never both ways for one token: an `aud` that does not match is final.
 function providerAudienceMatches(payload: JWTPayload, audience: string): boolean {
-  if (payload.aud !== undefined) return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
+  if (payload.aud !== undefined)
+    return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
   return payload['client_id'] === audience;
 }
 
@@ -254,7 +297,9 @@ function assertAuthorizerAgrees(claims: VerifiedClaims): void {
 }
 
 async function principalFromClaims(claims: VerifiedClaims): Promise<Principal> {
-  const roles = Array.isArray(claims['roles']) ? claims['roles'].filter((role): role is string => typeof role === 'string') : [];
+  const roles = Array.isArray(claims['roles'])
+    ? claims['roles'].filter((role): role is string => typeof role === 'string')
+    : [];
   return { userId: claims.sub, roles, claims };
 }
 

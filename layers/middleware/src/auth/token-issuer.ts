@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { assertIntegerInRange, assertNonEmptyString, assertOptionsObject } from '../options/assert-options';
+import {
+  assertIntegerInRange,
+  assertNonEmptyString,
+  assertOptionsObject,
+  type OptionKeys,
+} from '../options/assert-options';
 import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
 
 /**
@@ -8,7 +13,12 @@ import { ACCESS_TOKEN_TYPE, hs256Key } from './hs256-secret';
  *
  * @example
  * ```ts
- * const options: TokenIssuerOptions = { hs256Secret, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 3600 };
+ * const options: TokenIssuerOptions = {
+ *   hs256Secret,
+ *   issuer: 'lambdalith',
+ *   audience: 'lambdalith-api',
+ *   ttlSeconds: 3600,
+ * };
  * ```
  */
 export interface TokenIssuerOptions {
@@ -51,6 +61,13 @@ export interface TokenIssuer {
 // The issuer owns these: a caller-supplied `exp` or `sub` would let a bug mint a token it did not mean to.
 const RESERVED_CLAIMS = new Set(['iss', 'aud', 'sub', 'iat', 'exp', 'nbf', 'jti']);
 
+const TOKEN_ISSUER_OPTIONS: OptionKeys<TokenIssuerOptions> = {
+  hs256Secret: true,
+  issuer: true,
+  audience: true,
+  ttlSeconds: true,
+};
+
 /**
  * Creates the issuer of the app's access tokens: HS256, `typ: at+jwt`, with `iss`, `aud`, `sub`, `iat`,
  * `exp` and a unique `jti`. What it issues is exactly what `authenticate()` with the same secret, issuer and
@@ -58,13 +75,13 @@ const RESERVED_CLAIMS = new Set(['iss', 'aud', 'sub', 'iat', 'exp', 'nbf', 'jti'
  *
  * @example
  * ```ts
- * const tokens = createTokenIssuer({ hs256Secret, issuer: 'lambdalith', audience: 'lambdalith-api', ttlSeconds: 3600 });
+ * const tokens = createTokenIssuer({ hs256Secret, issuer: 'api', audience: 'api-clients', ttlSeconds: 3600 });
  * const { accessToken, expiresIn } = await tokens.issue(user.id, { roles: user.roles });
  * ```
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const factory = 'createTokenIssuer()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, TOKEN_ISSUER_OPTIONS);
   const key = hs256Key(factory, options.hs256Secret);
   const { issuer, audience, ttlSeconds } = options;
   assertNonEmptyString(factory, 'issuer', issuer);

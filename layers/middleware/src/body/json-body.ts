@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } fro
 import express, { type Request, type RequestHandler } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/http-errors';
 import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBodyEncodingError } from './body-errors';
+import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
  * Options of {@link jsonBody}.
@@ -12,7 +13,10 @@ import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBod
  * ```
  */
 export interface JsonBodyOptions {
-  /** Largest accepted body, as bytes or a string such as `'100kb'` (`b`, `kb`, `mb`; 1 kb = 1024 bytes). Default `'100kb'`. */
+  /**
+   * Largest accepted body, as bytes or a string such as `'100kb'` (`b`, `kb`, `mb`; 1 kb = 1024 bytes). Default
+   * `'100kb'`.
+   */
   readonly limit?: number | string;
 }
 
@@ -29,6 +33,8 @@ const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 
  * ```
  */
 export type JsonBodyMiddleware = RequestHandler & Iterable<RequestHandler>;
+
+const JSON_BODY_OPTIONS: OptionKeys<JsonBodyOptions> = { limit: true };
 
 /**
  * Parses a JSON body, for the routes that take one (mount it per route, not globally, so routes without a
@@ -48,6 +54,7 @@ export type JsonBodyMiddleware = RequestHandler & Iterable<RequestHandler>;
  * ```
  */
 export function jsonBody(options: JsonBodyOptions = {}): JsonBodyMiddleware {
+  assertOptionsObject('jsonBody()', options, JSON_BODY_OPTIONS);
   const limit = limitInBytes(options.limit ?? '100kb');
   const parseStream = express.json({ limit, type: JSON_TYPES, strict: true });
 
@@ -96,7 +103,9 @@ function limitInBytes(limit: unknown): number {
   const [, amount = '', unit = ''] = match ?? [];
   const bytes = Math.floor(Number(amount) * (BYTE_UNITS[unit.toLowerCase()] ?? 0));
   if (bytes >= 1) return bytes;
-  throw new TypeError(`jsonBody(): "limit" must be a positive byte count or a string like '100kb', got ${JSON.stringify(limit)}`);
+  throw new TypeError(
+    `jsonBody(): "limit" must be a positive byte count or a string like '100kb', got ${JSON.stringify(limit)}`,
+  );
 }
 
 function isUtf8(req: Request): boolean {
@@ -108,7 +117,8 @@ function isUtf8(req: Request): boolean {
 function parseDeliveredBody(req: Request, delivered: Buffer | string, limit: number): unknown {
   const raw = typeof delivered === 'string' ? Buffer.from(delivered, 'utf8') : delivered;
   const bytes = inflate(raw, (req.headers['content-encoding'] ?? 'identity').toLowerCase(), limit);
-  if (bytes.length > limit) throw bodyTooLargeError(new RangeError(`body of ${bytes.length} bytes exceeds the limit of ${limit}`));
+  if (bytes.length > limit)
+    throw bodyTooLargeError(new RangeError(`body of ${bytes.length} bytes exceeds the limit of ${limit}`));
   // As iconv-lite does for body-parser: a UTF-8 byte order mark is not part of the text.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   return parseStrictJson(text);
@@ -143,7 +153,8 @@ function inflate(body: Buffer, contentEncoding: string, limit: number): Buffer {
 function parseStrictJson(text: string): unknown {
   if (text.length === 0) return {};
   const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d])/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') throw malformedJsonError(new SyntaxError('a JSON body must be an object or an array'));
+  if (first !== '{' && first !== '[')
+    throw malformedJsonError(new SyntaxError('a JSON body must be an object or an array'));
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

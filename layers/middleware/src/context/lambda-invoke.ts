@@ -24,7 +24,9 @@ export interface LambdaInvoke {
  *
  * @example
  * ```ts
- * export const handler = withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) => proxy(event, context));
+ * export const handler = withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) =>
+ *   proxy(event, context),
+ * );
  * ```
  */
 export interface LambdaHttpEvent {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
+import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
  * Who made the request, once `authenticate()` has verified a token.
@@ -64,6 +65,8 @@ export interface RequestContextOptions {
   readonly header?: string;
 }
 
+const REQUEST_CONTEXT_OPTIONS: OptionKeys<RequestContextOptions> = { header: true };
+
 /**
  * Creates the per-request context and runs the rest of the stack inside it. Mount it first.
  *
@@ -78,6 +81,7 @@ export interface RequestContextOptions {
  * ```
  */
 export function requestContext(options: RequestContextOptions = {}): RequestHandler {
+  assertOptionsObject('requestContext()', options, REQUEST_CONTEXT_OPTIONS);
   const header = options.header ?? 'x-request-id';
   if (!/^[a-z0-9-]+$/i.test(header)) {
     throw new TypeError(`requestContext(): "header" must be a valid HTTP header name, got ${JSON.stringify(header)}`);
@@ -130,7 +134,8 @@ function recordRoutePatternWhenMatched(req: Request): void {
       if (context === undefined) return;
       const path = (value as { path?: unknown } | undefined)?.path;
       if (typeof path === 'string') context.routePattern = joinPattern(this.baseUrl, path);
-      else if (Array.isArray(path)) context.routePattern = path.map((item) => joinPattern(this.baseUrl, String(item))).join('|');
+      else if (Array.isArray(path))
+        context.routePattern = path.map((item) => joinPattern(this.baseUrl, String(item))).join('|');
     },
   });
 }
@@ -160,12 +165,16 @@ function lambdaSourceIp(lambda: LambdaInvoke): string {
   const ip = requestContext?.http?.sourceIp ?? requestContext?.identity?.sourceIp;
   if (typeof ip === 'string' && ip !== '') return ip;
   if (requestContext?.elb === undefined) return '';
-  const forwarded = headerValue(headers, 'x-forwarded-for') ?? headerValue(multiValueHeaders, 'x-forwarded-for')?.at(-1);
+  const forwarded =
+    headerValue(headers, 'x-forwarded-for') ?? headerValue(multiValueHeaders, 'x-forwarded-for')?.at(-1);
   return forwarded?.split(',').at(-1)?.trim() ?? '';
 }
 
 // ALB passes header names as the client sent them (lower-cased in practice); match them the way HTTP does.
-function headerValue<T>(headers: Readonly<Record<string, T | undefined>> | null | undefined, name: string): T | undefined {
+function headerValue<T>(
+  headers: Readonly<Record<string, T | undefined>> | null | undefined,
+  name: string,
+): T | undefined {
   if (headers === undefined || headers === null) return undefined;
   const exact = headers[name];
   if (exact !== undefined) return exact;

@@ -1,8 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBodyEncodingError } from '../body/body-errors';
+import {
+  bodyTooLargeError,
+  invalidBodyError,
+  malformedJsonError,
+  unsupportedBodyEncodingError,
+} from '../body/body-errors';
 import { findRequestContext } from '../context/request-context';
 import { HttpError, InternalServerError, type FieldError } from './http-errors';
+import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
  * The RFC 9457 problem document every 4xx/5xx response carries.
@@ -41,7 +47,9 @@ export interface ErrorLogger {
  *
  * @example
  * ```ts
- * app.use(errorHandler({ logger, mapError: (error) => (isTimeout(error) ? new ServiceUnavailableError() : undefined) }));
+ * app.use(
+ *   errorHandler({ logger, mapError: (error) => (isTimeout(error) ? new ServiceUnavailableError() : undefined) }),
+ * );
  * ```
  */
 export interface ErrorHandlerOptions {
@@ -64,6 +72,8 @@ export interface ErrorHandlerOptions {
  */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+const ERROR_HANDLER_OPTIONS: OptionKeys<ErrorHandlerOptions> = { logger: true, mapError: true };
+
 /**
  * The last middleware of the app: turns every error into an `application/problem+json` response with a
  * stable `code` and the request id. Client errors keep their message; server errors get a generic one,
@@ -78,6 +88,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
  * ```
  */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
+  assertOptionsObject('errorHandler()', options, ERROR_HANDLER_OPTIONS);
   const { logger, mapError } = options;
   if (mapError !== undefined && typeof mapError !== 'function') {
     throw new TypeError('errorHandler(): "mapError" must be a function (error) => HttpError | undefined');
@@ -98,7 +109,12 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     const httpError = toHttpError(error, mapError);
     if (httpError.status >= 500) {
       // The request id joins this entry to the request's own log line and to the id the client was shown.
-      logger?.error('request failed', { error, status: httpError.status, code: httpError.code, requestId: findRequestContext(req)?.requestId });
+      logger?.error('request failed', {
+        error,
+        status: httpError.status,
+        code: httpError.code,
+        requestId: findRequestContext(req)?.requestId,
+      });
     }
     sendProblem(req, res, httpError);
   };

@@ -251,7 +251,10 @@ export class InternalServerError extends HttpError {
  * ```
  */
 export class ServiceUnavailableError extends HttpError {
-  constructor(message = 'Service temporarily unavailable', options: HttpErrorOptions & { retryAfterSeconds?: number } = {}) {
+  constructor(
+    message = 'Service temporarily unavailable',
+    options: HttpErrorOptions & { retryAfterSeconds?: number } = {},
+  ) {
     super(503, 'SERVICE_UNAVAILABLE', message, {
       ...options,
       headers: { 'Retry-After': String(options.retryAfterSeconds ?? 1), ...options.headers },

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { assertNonEmptyString, assertOptionsObject, invalidOption } from '../options/assert-options';
+import { assertNonEmptyString, assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 import { PrettyLogger } from './pretty-logger';
 import { redactSecrets } from './redact';
 
@@ -41,6 +41,8 @@ export interface CreateLoggerOptions {
 
 const LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
 
+const CREATE_LOGGER_OPTIONS: OptionKeys<CreateLoggerOptions> = { serviceName: true, level: true, format: true };
+
 /**
  * Creates the process-wide Powertools logger. Credentials (`Authorization`, cookies, any `password` or
  * `secret` field, at any depth) are redacted from every entry in both formats.
@@ -53,7 +55,7 @@ const LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERRO
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const factory = 'createLogger()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, CREATE_LOGGER_OPTIONS);
   assertNonEmptyString(factory, 'serviceName', options.serviceName);
   const level = options.level ?? 'INFO';
   if (!LEVELS.includes(level)) invalidOption(factory, 'level', `one of ${LEVELS.join(', ')}`, level);

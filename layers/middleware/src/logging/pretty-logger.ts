@@ -38,7 +38,9 @@ function formatValue(key: string, value: unknown): string {
   if (isSecretKey(key)) return REDACTED;
   if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
   if (typeof value === 'object' && value !== null) {
-    return JSON.stringify(value, (nestedKey: string, nested: unknown) => (nestedKey !== '' && isSecretKey(nestedKey) ? REDACTED : nested));
+    return JSON.stringify(value, (nestedKey: string, nested: unknown) =>
+      nestedKey !== '' && isSecretKey(nestedKey) ? REDACTED : nested,
+    );
   }
   return String(value);
 }

@@ -30,7 +30,8 @@ export function isSecretKey(key: string): boolean {
  *
  * @example
  * ```ts
- * JSON.stringify({ headers: { authorization: 'Bearer x' } }, redactSecrets); // {"headers":{"authorization":"[REDACTED]"}}
+ * JSON.stringify({ headers: { authorization: 'Bearer x' } }, redactSecrets);
+ * // → {"headers":{"authorization":"[REDACTED]"}}
  * ```
  */
 export function redactSecrets(key: string, value: unknown): unknown {

@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { finalRoutePattern, requestContextOf, type RequestContext } from '../context/request-context';
 import { onResponseFinished } from '../context/response-finished';
-import { assertOptionsObject, invalidOption } from '../options/assert-options';
+import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 import type { Logger } from './create-logger';
 
 /**
@@ -16,6 +16,8 @@ import type { Logger } from './create-logger';
 export interface RequestLoggerOptions {
   readonly logger: Logger;
 }
+
+const REQUEST_LOGGER_OPTIONS: OptionKeys<RequestLoggerOptions> = { logger: true };
 
 /**
  * Logs one entry per request when its response is complete: method, route pattern, path, status,
@@ -31,7 +33,7 @@ export interface RequestLoggerOptions {
  * ```
  */
 export function requestLogger(options: RequestLoggerOptions): RequestHandler {
-  assertOptionsObject('requestLogger()', options);
+  assertOptionsObject('requestLogger()', options, REQUEST_LOGGER_OPTIONS);
   const { logger } = options;
   if (typeof logger !== 'object' || logger === null || typeof logger.info !== 'function') {
     invalidOption('requestLogger()', 'logger', 'a Logger from createLogger()', logger);
@@ -44,7 +46,10 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
     if (logger.level <= LogLevelThreshold.INFO) {
       const startedAt = performance.now();
       onResponseFinished(res, () => {
-        logger.info('request completed', requestLogAttributes(req, res.statusCode, res.writableFinished, context, startedAt));
+        logger.info(
+          'request completed',
+          requestLogAttributes(req, res.statusCode, res.writableFinished, context, startedAt),
+        );
       });
     }
     next();

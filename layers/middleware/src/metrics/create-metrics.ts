@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { assertNonEmptyString, assertOptionsObject, invalidOption } from '../options/assert-options';
+import { assertNonEmptyString, assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 
 /**
  * Options of {@link createMetrics}.
@@ -37,6 +37,8 @@ class DisabledMetrics extends Metrics {
   }
 }
 
+const CREATE_METRICS_OPTIONS: OptionKeys<CreateMetricsOptions> = { namespace: true, serviceName: true, enabled: true };
+
 /**
  * Creates the process-wide Powertools Metrics, which prints CloudWatch Embedded Metric Format lines to
  * stdout (CloudWatch turns them into metrics; no API calls). The app may add its own counts to it;
@@ -44,13 +46,13 @@ class DisabledMetrics extends Metrics {
  *
  * @example
  * ```ts
- * const metrics = createMetrics({ namespace: 'lambdalith', serviceName: 'lambdalith', enabled: config.metrics.enabled });
+ * const metrics = createMetrics({ namespace: 'lambdalith', serviceName: 'api', enabled: config.metrics.enabled });
  * metrics.addMetric('WelcomeEmailFailed', MetricUnit.Count, 1);
  * ```
  */
 export function createMetrics(options: CreateMetricsOptions): Metrics {
   const factory = 'createMetrics()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, CREATE_METRICS_OPTIONS);
   assertNonEmptyString(factory, 'namespace', options.namespace);
   assertNonEmptyString(factory, 'serviceName', options.serviceName);
   if (typeof options.enabled !== 'boolean') invalidOption(factory, 'enabled', 'true or false', options.enabled);

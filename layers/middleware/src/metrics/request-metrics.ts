@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { finalRoutePattern, requestContextOf } from '../context/request-context';
 import { onResponseFinished } from '../context/response-finished';
-import { assertOptionsObject, invalidOption } from '../options/assert-options';
+import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 import { metricsEnabled } from './create-metrics';
 
 /**
@@ -27,6 +27,8 @@ export interface RequestMetricsOptions {
  */
 export const UNMATCHED_ROUTE = 'UNMATCHED';
 
+const REQUEST_METRICS_OPTIONS: OptionKeys<RequestMetricsOptions> = { metrics: true };
+
 /**
  * Publishes per request, when its response is complete: `Latency` (milliseconds), `4xx` and `5xx`
  * (0 or 1, so their average is the error rate), with the route *pattern* and the method as dimensions.
@@ -41,7 +43,7 @@ export const UNMATCHED_ROUTE = 'UNMATCHED';
  * ```
  */
 export function requestMetrics(options: RequestMetricsOptions): RequestHandler {
-  assertOptionsObject('requestMetrics()', options);
+  assertOptionsObject('requestMetrics()', options, REQUEST_METRICS_OPTIONS);
   const { metrics } = options;
   if (typeof metrics !== 'object' || metrics === null || typeof metrics.publishStoredMetrics !== 'function') {
     invalidOption('requestMetrics()', 'metrics', 'a Metrics from createMetrics()', metrics);

@@ -6,7 +6,8 @@ import { fixedWindow, type RateLimitCount, type RateLimitStore } from './rate-li
  *
  * @example
  * ```ts
- * app.post('/login', rateLimit({ store: new MemoryRateLimitStore(), limit: 5, windowSeconds: 60, keyPrefix: 'login' }), login);
+ * const store = new MemoryRateLimitStore();
+ * app.post('/login', rateLimit({ store, limit: 5, windowSeconds: 60, keyPrefix: 'login' }), login);
  * ```
  */
 export class MemoryRateLimitStore implements RateLimitStore {

@@ -38,7 +38,10 @@ export interface RateLimitStore {
  * const { startMs, endMs } = fixedWindow(60, Date.now());
  * ```
  */
-export function fixedWindow(windowSeconds: number, nowMs: number): { readonly startMs: number; readonly endMs: number } {
+export function fixedWindow(
+  windowSeconds: number,
+  nowMs: number,
+): { readonly startMs: number; readonly endMs: number } {
   const windowMs = windowSeconds * 1_000;
   const startMs = Math.floor(nowMs / windowMs) * windowMs;
   return { startMs, endMs: startMs + windowMs };

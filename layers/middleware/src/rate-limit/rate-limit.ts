@@ -1,7 +1,13 @@
 import type { Request, RequestHandler } from 'express';
 import { requestContextOf } from '../context/request-context';
 import { TooManyRequestsError } from '../errors/http-errors';
-import { assertFunction, assertIntegerInRange, assertOptionsObject, invalidOption } from '../options/assert-options';
+import {
+  assertFunction,
+  assertIntegerInRange,
+  assertOptionsObject,
+  invalidOption,
+  type OptionKeys,
+} from '../options/assert-options';
 import { clientAddressKey } from './client-address-key';
 import type { RateLimitStore } from './rate-limit-store';
 
@@ -33,6 +39,15 @@ export interface RateLimitOptions {
   readonly now?: () => number;
 }
 
+const RATE_LIMIT_OPTIONS: OptionKeys<RateLimitOptions> = {
+  store: true,
+  limit: true,
+  windowSeconds: true,
+  keyPrefix: true,
+  key: true,
+  now: true,
+};
+
 /**
  * Fixed-window rate limiting: each key gets `limit` requests per `windowSeconds`; beyond that, a 429
  * problem with `Retry-After` until the window ends. Every response carries `RateLimit-Limit`,
@@ -40,12 +55,13 @@ export interface RateLimitOptions {
  *
  * @example
  * ```ts
- * router.post('/auth/login', rateLimit({ store, limit: 10, windowSeconds: 60, keyPrefix: 'login' }), jsonBody(), login);
+ * const loginLimit = rateLimit({ store, limit: 10, windowSeconds: 60, keyPrefix: 'login' });
+ * router.post('/auth/login', loginLimit, jsonBody(), login);
  * ```
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const factory = 'rateLimit()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, RATE_LIMIT_OPTIONS);
   const { store, limit, windowSeconds, keyPrefix } = options;
   if (typeof store !== 'object' || store === null || typeof store.increment !== 'function') {
     invalidOption(factory, 'store', 'a RateLimitStore (an object with increment(key, windowSeconds, nowMs))', store);
@@ -63,7 +79,11 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   return async function rateLimitMiddleware(req, res, next) {
     try {
       const nowMs = now();
-      const { count, resetAtMs } = await store.increment(`${keyPrefix}:${keyOf(req) || 'unknown'}`, windowSeconds, nowMs);
+      const { count, resetAtMs } = await store.increment(
+        `${keyPrefix}:${keyOf(req) || 'unknown'}`,
+        windowSeconds,
+        nowMs,
+      );
       const secondsToReset = Math.max(1, Math.ceil((resetAtMs - nowMs) / 1_000));
       res.setHeader('RateLimit-Limit', String(limit));
       res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import cors from 'cors';
-import { assertOptionsObject, invalidOption } from '../options/assert-options';
+import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 
 /**
  * Options of {@link corsPolicy}.
@@ -19,7 +19,17 @@ export interface CorsPolicyOptions {
 
 const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'];
-const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'X-Request-Id',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+
+const CORS_POLICY_OPTIONS: OptionKeys<CorsPolicyOptions> = { origins: true, credentials: true };
 
 /**
  * CORS from an allowlist. An allowed origin is echoed in `Access-Control-Allow-Origin` (with
@@ -34,12 +44,18 @@ const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Rat
  */
 export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
   const factory = 'corsPolicy()';
-  assertOptionsObject(factory, options);
+  assertOptionsObject(factory, options, CORS_POLICY_OPTIONS);
   const { origins } = options;
-  if (!Array.isArray(origins)) invalidOption(factory, 'origins', 'an array of origins such as https://app.example.com', origins);
+  if (!Array.isArray(origins))
+    invalidOption(factory, 'origins', 'an array of origins such as https://app.example.com', origins);
   for (const origin of origins) {
     if (!isOrigin(origin)) {
-      invalidOption(factory, 'origins', 'a list of exact origins such as https://app.example.com (scheme://host[:port], no "*", no path)', origin);
+      invalidOption(
+        factory,
+        'origins',
+        'a list of exact origins such as https://app.example.com (scheme://host[:port], no "*", no path)',
+        origin,
+      );
     }
   }
   const credentials = options.credentials ?? false;

@@ -1,5 +1,11 @@
 import type { Request, RequestHandler } from 'express';
-import { checkExact, matchedData, validationResult, type ValidationChain, type ValidationError } from 'express-validator';
+import {
+  checkExact,
+  matchedData,
+  validationResult,
+  type ValidationChain,
+  type ValidationError,
+} from 'express-validator';
 import { BadRequestError, type FieldError } from '../errors/http-errors';
 
 /**
@@ -22,10 +28,18 @@ import { BadRequestError, type FieldError } from '../errors/http-errors';
  * ```
  */
 export function validate(...chains: ValidationChain[]): RequestHandler {
-  if (chains.length === 0) throw new TypeError('validate(): pass at least one validation chain, e.g. validate(body(\'email\').isEmail())');
+  if (chains.length === 0)
+    throw new TypeError("validate(): pass at least one validation chain, e.g. validate(body('email').isEmail())");
   for (const [index, chain] of chains.entries()) {
-    if (typeof chain !== 'function' || typeof (chain as Partial<ValidationChain>).run !== 'function' || !('builder' in chain)) {
-      throw new TypeError(`validate(): argument ${index + 1} is not an express-validator chain (use body(), query(), param() or header())`);
+    if (
+      typeof chain !== 'function' ||
+      typeof (chain as Partial<ValidationChain>).run !== 'function' ||
+      !('builder' in chain)
+    ) {
+      throw new TypeError(
+        `validate(): argument ${index + 1} is not an express-validator chain ` +
+          '(use body(), query(), param() or header())',
+      );
     }
   }
   const scalarQueryFields = queryFieldsOf(chains);

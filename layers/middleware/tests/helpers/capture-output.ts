@@ -16,7 +16,11 @@ export function captureOutput(): CapturedOutput {
   const stderr: string[] = [];
   const spyOn = (stream: NodeJS.WriteStream, lines: string[]): jest.SpyInstance =>
     jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       return true;
     });
   const outSpy = spyOn(process.stdout, stdout);

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
-/** A JWKS endpoint on loopback that counts how often it was asked, standing in for an OIDC provider (or an attacker). */
+/**
+ * A JWKS endpoint on loopback that counts how often it was asked, standing in for an OIDC provider (or an attacker).
+ */
 export interface KeyServer {
   readonly url: string;
   readonly requests: () => number;

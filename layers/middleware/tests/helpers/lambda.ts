@@ -25,21 +25,27 @@ export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
   const { method = 'GET', authorizer, ...spec } = request;
   const event = httpApiV2.event({ method, ...spec }) as APIGatewayProxyEventV2;
   if (authorizer === undefined) return event;
-  return { ...event, requestContext: { ...event.requestContext, authorizer } as APIGatewayProxyEventV2['requestContext'] };
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer } as APIGatewayProxyEventV2['requestContext'],
+  };
 }
 
-export type LambdaHandler<TEvent extends LambdaHttpEvent = APIGatewayProxyEventV2, TResult = APIGatewayProxyStructuredResultV2> = (
-  event: TEvent,
-  context: Context,
-) => Promise<TResult>;
+export type LambdaHandler<
+  TEvent extends LambdaHttpEvent = APIGatewayProxyEventV2,
+  TResult = APIGatewayProxyStructuredResultV2,
+> = (event: TEvent, context: Context) => Promise<TResult>;
 
 /**
  * The app behind plain `serverlessExpress({ app })`, wrapped in withLambdaInvoke exactly as the package's
  * documentation tells a Lambda entry point to do it (no custom framework hook).
  */
-export function lambdaHandler<TEvent extends LambdaHttpEvent = APIGatewayProxyEventV2, TResult = APIGatewayProxyStructuredResultV2>(
-  app: Express,
-): LambdaHandler<TEvent, TResult> {
+export function lambdaHandler<
+  TEvent extends LambdaHttpEvent = APIGatewayProxyEventV2,
+  TResult = APIGatewayProxyStructuredResultV2,
+>(app: Express): LambdaHandler<TEvent, TResult> {
   const proxy = serverlessExpress({ app });
-  return withLambdaInvoke(async (event: TEvent, context: Context) => (await proxy(event, context, () => undefined)) as TResult);
+  return withLambdaInvoke(
+    async (event: TEvent, context: Context) => (await proxy(event, context, () => undefined)) as TResult,
+  );
 }

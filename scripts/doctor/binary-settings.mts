@@ -20,9 +20,15 @@ export interface BinarySettings {
   readonly description: string;
 }
 
-export function readBinarySettings(contentTypes: readonly string[] | undefined, templatePath: string | undefined): BinarySettings {
+export function readBinarySettings(
+  contentTypes: readonly string[] | undefined,
+  templatePath: string | undefined,
+): BinarySettings {
   const types = contentTypes ?? SERVERLESS_EXPRESS_DEFAULT_TYPES;
-  const rest = templatePath !== undefined && existsSync(templatePath) ? restApiBinaryMediaTypes(readFileSync(templatePath, 'utf8')) : undefined;
+  const rest =
+    templatePath !== undefined && existsSync(templatePath)
+      ? restApiBinaryMediaTypes(readFileSync(templatePath, 'utf8'))
+      : undefined;
   const gateway =
     templatePath === undefined || !existsSync(templatePath)
       ? 'no template read'
@@ -44,15 +50,25 @@ function restApiBinaryMediaTypes(templateText: string): string[] | undefined {
     Globals?: { Api?: { BinaryMediaTypes?: unknown } };
     Resources?: Record<string, { Type?: unknown; Properties?: { BinaryMediaTypes?: unknown } }>;
   } | null;
-  const restApis = Object.values(template?.Resources ?? {}).filter((resource) => resource.Type === 'AWS::Serverless::Api' || resource.Type === 'AWS::ApiGateway::RestApi');
+  const restApis = Object.values(template?.Resources ?? {}).filter(
+    (resource) => resource.Type === 'AWS::Serverless::Api' || resource.Type === 'AWS::ApiGateway::RestApi',
+  );
   if (restApis.length === 0) return undefined;
   const lists = [template?.Globals?.Api?.BinaryMediaTypes, ...restApis.map((api) => api.Properties?.BinaryMediaTypes)];
   // SAM and API Gateway write `/` as `~1` in media types.
-  return lists.flatMap((list) => (Array.isArray(list) ? list.filter((type): type is string => typeof type === 'string').map((type) => type.replaceAll('~1', '/')) : []));
+  return lists.flatMap((list) =>
+    Array.isArray(list)
+      ? list.filter((type): type is string => typeof type === 'string').map((type) => type.replaceAll('~1', '/'))
+      : [],
+  );
 }
 
 /** serverless-express's rule: the content type or content encoding matches the binary settings. */
-export function isSentAsBase64(settings: BinarySettings, contentType: string | undefined, contentEncoding: string | undefined): boolean {
+export function isSentAsBase64(
+  settings: BinarySettings,
+  contentType: string | undefined,
+  contentEncoding: string | undefined,
+): boolean {
   const encodings = (contentEncoding ?? '').split(',').map((value) => value.trim());
   if (encodings.some((encoding) => settings.contentEncodings.some((binary) => encoding.includes(binary)))) return true;
   return matchesMediaType(settings.contentTypes, contentType);
@@ -61,5 +77,12 @@ export function isSentAsBase64(settings: BinarySettings, contentType: string | u
 export function matchesMediaType(patterns: readonly string[], contentType: string | undefined): boolean {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType === '') return false;
-  return patterns.some((pattern) => new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(mediaType));
+  return patterns.some((pattern) =>
+    new RegExp(
+      `^${pattern
+        .toLowerCase()
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    ).test(mediaType),
+  );
 }

@@ -64,7 +64,10 @@ process.on('uncaughtException', (error) => {
   if (loading) void failLoading(describeLoadFailure(error));
 });
 process.on('unhandledRejection', (error) => {
-  if (loading) void failLoading(`an unhandled promise rejection while loading: ${describeLoadFailure(error).replace(/^it threw at import: /, '')}`);
+  if (loading)
+    void failLoading(
+      `an unhandled promise rejection while loading: ${describeLoadFailure(error).replace(/^it threw at import: /, '')}`,
+    );
 });
 // The CLI went away (killed, or the terminal closed): so does this.
 process.on('disconnect', () => realExit(1));
@@ -82,8 +85,10 @@ async function findApp(): Promise<{ app: ExpressApp; foundBy: AppReport['foundBy
     return failLoading(describeLoadFailure(error));
   }
   if (options.factory !== undefined) {
-    const factory = namespace[options.factory] ?? (namespace['default'] as Record<string, unknown> | undefined)?.[options.factory];
-    if (typeof factory !== 'function') return failLoading(`it has no export named ${options.factory} that is a function`);
+    const factory =
+      namespace[options.factory] ?? (namespace['default'] as Record<string, unknown> | undefined)?.[options.factory];
+    if (typeof factory !== 'function')
+      return failLoading(`it has no export named ${options.factory} that is a function`);
     const app: unknown = await (factory as () => unknown)();
     if (!isExpressApp(app)) return failLoading(`${options.factory}() did not return an Express app`);
     return { app, foundBy: 'factory' };
@@ -97,7 +102,9 @@ async function findApp(): Promise<{ app: ExpressApp; foundBy: AppReport['foundBy
     if (listened !== undefined) return { app: listened, foundBy: 'listen' };
     await new Promise((resolveWait) => setTimeout(resolveWait, 20));
   }
-  return failLoading(`it exports no Express app and did not call listen() within ${options.listenWaitMs} ms${lastConnectionHint()}`);
+  return failLoading(
+    `it exports no Express app and did not call listen() within ${options.listenWaitMs} ms${lastConnectionHint()}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -109,7 +116,9 @@ async function main(): Promise<void> {
 
   const routes = listRoutes(app);
   const binary = readBinarySettings(options.binaryTypes, options.template);
-  const probed: ProbeOutcome = options.probes ? await probeRoutes(app, routes, binary, options.probeTimeoutMs) : { probes: [], findings: [], notes: [], notProbed: routes };
+  const probed: ProbeOutcome = options.probes
+    ? await probeRoutes(app, routes, binary, options.probeTimeoutMs)
+    : { probes: [], findings: [], notes: [], notProbed: routes };
   const report: AppReport = {
     target,
     expressMajor: expressMajorOf(app),

@@ -18,12 +18,14 @@ import type { ChildOptions } from './child.mts';
 import { exitCodeOf, renderReport } from './render.mts';
 import { runChild } from './run-child.mts';
 
-const USAGE = 'usage: npm run doctor -- <module exporting an Express app> [--json] [--factory NAME] [--timeout MS] [--probe-timeout MS] [--no-probes] [--binary-types LIST] [--template FILE]';
+const USAGE =
+  'usage: npm run doctor -- <module exporting an Express app> [--json] [--factory NAME] [--timeout MS] [--probe-timeout MS] [--no-probes] [--binary-types LIST] [--template FILE]';
 
 function positiveInteger(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new UsageError(`${name} must be a positive number of milliseconds, not ${value}`);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new UsageError(`${name} must be a positive number of milliseconds, not ${value}`);
   return parsed;
 }
 
@@ -59,10 +61,18 @@ async function main(): Promise<number> {
   };
   if (!existsSync(target)) return fail('no such file');
 
-  const template = values.template === undefined ? (existsSync('template.yaml') ? 'template.yaml' : undefined) : resolve(invokedFrom, values.template);
+  const template =
+    values.template === undefined
+      ? existsSync('template.yaml')
+        ? 'template.yaml'
+        : undefined
+      : resolve(invokedFrom, values.template);
   const options: ChildOptions = {
     factory: values.factory,
-    binaryTypes: values['binary-types']?.split(',').map((type) => type.trim()).filter((type) => type !== ''),
+    binaryTypes: values['binary-types']
+      ?.split(',')
+      .map((type) => type.trim())
+      .filter((type) => type !== ''),
     template: template === undefined ? undefined : resolve(template),
     probes: values.probes,
     probeTimeoutMs: positiveInteger(values['probe-timeout'], 2_000, '--probe-timeout'),
@@ -70,7 +80,11 @@ async function main(): Promise<number> {
   };
   const message = await runChild(target, options, positiveInteger(values.timeout, 10_000, '--timeout'));
   if (message.kind === 'load-failed') return fail(message.reason);
-  process.stdout.write(values.json ? `${JSON.stringify({ ...message.report, exitCode: exitCodeOf(message.report) }, null, 2)}\n` : renderReport(message.report));
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify({ ...message.report, exitCode: exitCodeOf(message.report) }, null, 2)}\n`
+      : renderReport(message.report),
+  );
   return exitCodeOf(message.report);
 }
 

@@ -37,7 +37,12 @@ export interface ExpressApp {
 export function isExpressApp(value: unknown): value is ExpressApp {
   if (typeof value !== 'function') return false;
   const candidate = value as unknown as Partial<ExpressApp>;
-  return typeof candidate.use === 'function' && typeof candidate.handle === 'function' && typeof candidate.set === 'function' && typeof candidate.settings === 'object';
+  return (
+    typeof candidate.use === 'function' &&
+    typeof candidate.handle === 'function' &&
+    typeof candidate.set === 'function' &&
+    typeof candidate.settings === 'object'
+  );
 }
 
 export function expressMajorOf(app: ExpressApp): 4 | 5 {

@@ -51,7 +51,7 @@ export const hazards: Readonly<Record<HazardId, Hazard>> = {
   },
   'trust-proxy-true': {
     severity: 'warning',
-    fix: "`trust proxy = true` believes every X-Forwarded-For entry, so req.ip is whatever the client sends: keep it false and read the client IP from the Lambda event (requestContextOf(req).sourceIp). MIGRATING.md § 8.",
+    fix: '`trust proxy = true` believes every X-Forwarded-For entry, so req.ip is whatever the client sends: keep it false and read the client IP from the Lambda event (requestContextOf(req).sourceIp). MIGRATING.md § 8.',
   },
   'api-gateway-event-header': {
     severity: 'error',

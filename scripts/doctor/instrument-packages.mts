@@ -31,8 +31,10 @@ export function instrumentPackages(): void {
   loader._load = function instrumentedLoad(request, parent, isMain) {
     const exported = load.call(this, request, parent, isMain);
     const from = parent?.filename ?? '';
-    if (request === './session/memory' && from.includes(`${sep}express-session${sep}`)) return cached(exported, recordMemoryStores);
-    if (request === './storage/disk' && from.includes(`${sep}multer${sep}`)) return cached(exported, recordDiskStorages);
+    if (request === './session/memory' && from.includes(`${sep}express-session${sep}`))
+      return cached(exported, recordMemoryStores);
+    if (request === './storage/disk' && from.includes(`${sep}multer${sep}`))
+      return cached(exported, recordDiskStorages);
     if (isExpressModule(exported) && !instrumented.has(exported)) {
       instrumented.set(exported, exported);
       recordMountPaths(exported);
@@ -72,12 +74,19 @@ interface ExpressModule {
 
 function isExpressModule(value: unknown): value is ExpressModule {
   const candidate = value as Partial<ExpressModule> | null;
-  return typeof value === 'function' && typeof candidate?.application?.use === 'function' && typeof candidate.Router === 'function';
+  return (
+    typeof value === 'function' &&
+    typeof candidate?.application?.use === 'function' &&
+    typeof candidate.Router === 'function'
+  );
 }
 
 function recordMountPaths(express: ExpressModule): void {
   // Express 4's Router is a prototype object whose `use` every router inherits; Express 5's is a class.
-  const routerProto = typeof express.Router.use === 'function' ? (express.Router as unknown as { use: AnyFunction }) : express.Router.prototype;
+  const routerProto =
+    typeof express.Router.use === 'function'
+      ? (express.Router as unknown as { use: AnyFunction })
+      : express.Router.prototype;
   const routerUse = routerProto.use!;
   routerProto.use = function recordedRouterUse(this: unknown, ...args: unknown[]) {
     const router = this as Router;

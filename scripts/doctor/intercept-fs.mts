@@ -22,7 +22,9 @@ interface Wrapped {
 
 const writers: readonly Wrapped[] = [
   ...(['writeFile', 'appendFile'] as const).flatMap((name) => variants(name, 'redirect', 0)),
-  ...(['mkdir', 'rm', 'rmdir', 'unlink', 'truncate', 'utimes', 'chmod', 'symlink', 'link'] as const).flatMap((name) => variants(name, 'skip', 0)),
+  ...(['mkdir', 'rm', 'rmdir', 'unlink', 'truncate', 'utimes', 'chmod', 'symlink', 'link'] as const).flatMap((name) =>
+    variants(name, 'skip', 0),
+  ),
   ...(['rename', 'copyFile', 'cp'] as const).flatMap((name) => variants(name, 'skip', 1)),
   ...variants('open', 'redirect', 0),
   { name: 'createWriteStream', treatment: 'redirect', style: 'sync', pathIndex: 0 },
@@ -43,7 +45,8 @@ export function interceptFileWrites(): void {
     if (typeof original !== 'function') continue;
     owner[writer.name] = function writeInsideTmpOnly(this: unknown, ...args: unknown[]) {
       const path = pathOf(args[writer.pathIndex]);
-      if (path === undefined || isWritableInLambda(path) || !opensForWriting(writer, args)) return original.apply(this, args);
+      if (path === undefined || isWritableInLambda(path) || !opensForWriting(writer, args))
+        return original.apply(this, args);
       observed.fileWrites.push({ operation: writer.name, path, ...sighting() });
       if (writer.treatment === 'redirect') {
         const redirected = [...args];
@@ -52,7 +55,8 @@ export function interceptFileWrites(): void {
       }
       if (writer.style === 'promise') return Promise.resolve(undefined);
       const callback = args.at(-1);
-      if (writer.style === 'callback' && typeof callback === 'function') process.nextTick(() => (callback as AnyFunction)(null));
+      if (writer.style === 'callback' && typeof callback === 'function')
+        process.nextTick(() => (callback as AnyFunction)(null));
       return undefined;
     };
   }
@@ -74,6 +78,7 @@ function isWritableInLambda(path: string): boolean {
 function opensForWriting(writer: Wrapped, args: readonly unknown[]): boolean {
   if (!writer.name.startsWith('open')) return true;
   const flags = args[1];
-  if (typeof flags === 'number') return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0;
+  if (typeof flags === 'number')
+    return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0;
   return typeof flags === 'string' && /[wa+]/.test(flags);
 }

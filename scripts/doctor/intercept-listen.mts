@@ -10,7 +10,12 @@ type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
 export function interceptListen(): void {
   const fakeListen: Listen = function listenWithoutBinding(...args) {
     observed.listens.push({ server: this, ...sighting() });
-    const port = typeof args[0] === 'number' ? args[0] : typeof args[0] === 'object' && args[0] !== null ? Number((args[0] as { port?: unknown }).port ?? 0) : 0;
+    const port =
+      typeof args[0] === 'number'
+        ? args[0]
+        : typeof args[0] === 'object' && args[0] !== null
+          ? Number((args[0] as { port?: unknown }).port ?? 0)
+          : 0;
     const address: AddressInfo = { address: '127.0.0.1', family: 'IPv4', port };
     Object.defineProperty(this, 'address', { value: () => address, configurable: true });
     const callback = args.at(-1);

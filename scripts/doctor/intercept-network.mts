@@ -7,7 +7,9 @@ export function blockOutboundConnections(): void {
   net.Socket.prototype.connect = function refusedConnect(this: net.Socket, ...args: unknown[]) {
     const target = describeTarget(args[0], args[1]);
     observed.connections.push({ target, ...sighting() });
-    const error = Object.assign(new Error(`connect ECONNREFUSED ${target} (blocked by lambdalith doctor)`), { code: 'ECONNREFUSED' });
+    const error = Object.assign(new Error(`connect ECONNREFUSED ${target} (blocked by lambdalith doctor)`), {
+      code: 'ECONNREFUSED',
+    });
     process.nextTick(() => this.destroy(error));
     return this;
   } as typeof net.Socket.prototype.connect;

@@ -38,7 +38,8 @@ export function interceptResponses(): void {
     if (this instanceof http.ServerResponse) {
       const record = responseRecordOf(this);
       claimForProbe(this);
-      if (typeof args[0] !== 'function' && args[0] !== undefined && args[0] !== null) record.chunks.push(toBuffer(args[0], args[1]));
+      if (typeof args[0] !== 'function' && args[0] !== undefined && args[0] !== null)
+        record.chunks.push(toBuffer(args[0], args[1]));
       record.ended = true;
       const phase = currentPhase();
       if (phase.kind === 'request') phase.scope.responseSent = true;
@@ -61,7 +62,8 @@ function claimForProbe(res: http.ServerResponse): void {
 }
 
 function toBuffer(chunk: unknown, encoding: unknown): Buffer {
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
+  if (typeof chunk === 'string')
+    return Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
   if (chunk instanceof Uint8Array) return Buffer.from(chunk);
   return Buffer.alloc(0);
 }

@@ -12,7 +12,8 @@ export function interceptTimers(): void {
     const recorded: TimerFunction = function recordedTimer(this: unknown, ...args) {
       const timer = original.apply(this, args);
       const seen = sighting();
-      if (seen.phase.kind === 'request' || (kind === 'setInterval' && seen.phase.kind === 'load')) observed.timers.push({ kind, timer, ...seen });
+      if (seen.phase.kind === 'request' || (kind === 'setInterval' && seen.phase.kind === 'load'))
+        observed.timers.push({ kind, timer, ...seen });
       return timer;
     };
     (globalThis as unknown as Record<string, unknown>)[kind] = recorded;

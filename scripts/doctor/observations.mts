@@ -14,7 +14,10 @@ export interface RequestScope {
   response?: ServerResponse;
 }
 
-export type Phase = { readonly kind: 'load' } | { readonly kind: 'request'; readonly scope: RequestScope } | { readonly kind: 'idle' };
+export type Phase =
+  | { readonly kind: 'load' }
+  | { readonly kind: 'request'; readonly scope: RequestScope }
+  | { readonly kind: 'idle' };
 
 export interface Observed {
   readonly phase: Phase;

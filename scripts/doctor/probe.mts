@@ -24,7 +24,11 @@ interface LambdaResult {
   readonly isBase64Encoded?: boolean;
 }
 type Handler = (event: object, context: object) => Promise<LambdaResult>;
-type ServerlessExpress = (options: { app: ExpressApp; binarySettings: { contentTypes: string[]; contentEncodings: string[] }; logSettings: { level: string } }) => Handler;
+type ServerlessExpress = (options: {
+  app: ExpressApp;
+  binarySettings: { contentTypes: string[]; contentEncodings: string[] };
+  logSettings: { level: string };
+}) => Handler;
 
 export interface ProbeOutcome {
   readonly probes: ProbeResult[];
@@ -33,10 +37,19 @@ export interface ProbeOutcome {
   readonly notProbed: RouteEntry[];
 }
 
-export async function probeRoutes(app: ExpressApp, routes: readonly RouteEntry[], binary: BinarySettings, timeoutMs: number): Promise<ProbeOutcome> {
+export async function probeRoutes(
+  app: ExpressApp,
+  routes: readonly RouteEntry[],
+  binary: BinarySettings,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
   // The project's own serverless-express, whatever the target has installed.
   const serverlessExpress = createRequire(import.meta.url)('@codegenie/serverless-express') as ServerlessExpress;
-  const handler = serverlessExpress({ app, binarySettings: { contentTypes: [...binary.contentTypes], contentEncodings: [...binary.contentEncodings] }, logSettings: { level: 'silent' } });
+  const handler = serverlessExpress({
+    app,
+    binarySettings: { contentTypes: [...binary.contentTypes], contentEncodings: [...binary.contentEncodings] },
+    logSettings: { level: 'silent' },
+  });
   const outcome: ProbeOutcome = { probes: [], findings: [], notes: [], notProbed: [] };
   const paths = new Set<string>();
   for (const route of routes) {
@@ -58,7 +71,13 @@ function concretePath(path: string): string | undefined {
     .replace(/\*[A-Za-z0-9_]*/g, 'doctor-probe');
 }
 
-async function probe(handler: Handler, path: string, binary: BinarySettings, timeoutMs: number, outcome: ProbeOutcome): Promise<void> {
+async function probe(
+  handler: Handler,
+  path: string,
+  binary: BinarySettings,
+  timeoutMs: number,
+  outcome: ProbeOutcome,
+): Promise<void> {
   const request = `GET ${path}`;
   const scope: RequestScope = { request, responseSent: false };
   let timer: NodeJS.Timeout | undefined;
@@ -66,33 +85,74 @@ async function probe(handler: Handler, path: string, binary: BinarySettings, tim
     timer = setTimeout(() => resolve('timed out'), timeoutMs);
   });
   const handlesBefore = activeHandleCounts();
-  const answered = inRequestScope(scope, () => handler(httpApiEvent(path), lambdaContext(timeoutMs))).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  const answered = inRequestScope(scope, () => handler(httpApiEvent(path), lambdaContext(timeoutMs))).catch(
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
   const result = await Promise.race([answered, timedOut]);
   clearTimeout(timer);
   await settle();
 
   const record = scope.response === undefined ? undefined : responseRecordOf(scope.response);
   const contentType = headerOf(scope.response?.getHeader('content-type'));
-  const streamed = record !== undefined && (record.writes > 1 || record.flushedHeaders || /^text\/event-stream/i.test(contentType ?? ''));
-  const finding = (hazard: Finding['hazard'], message: string, severity = hazards[hazard].severity, location?: string): void => {
-    outcome.findings.push({ hazard, severity, evidence: 'request', message, fix: hazards[hazard].fix, request, ...(location === undefined ? {} : { location }) });
+  const streamed =
+    record !== undefined &&
+    (record.writes > 1 || record.flushedHeaders || /^text\/event-stream/i.test(contentType ?? ''));
+  const finding = (
+    hazard: Finding['hazard'],
+    message: string,
+    severity = hazards[hazard].severity,
+    location?: string,
+  ): void => {
+    outcome.findings.push({
+      hazard,
+      severity,
+      evidence: 'request',
+      message,
+      fix: hazards[hazard].fix,
+      request,
+      ...(location === undefined ? {} : { location }),
+    });
   };
 
   if (result === 'timed out') {
     outcome.probes.push({ request, ...(contentType === undefined ? {} : { contentType }) });
-    if (streamed) finding('streamed-response', `${request} streams a response that had not ended after ${timeoutMs} ms: an endless stream (Server-Sent Events, long polling) never returns in Lambda`, 'error');
-    else outcome.notes.push({ message: `${request} did not answer within ${timeoutMs} ms, so its response was not checked` });
+    if (streamed)
+      finding(
+        'streamed-response',
+        `${request} streams a response that had not ended after ${timeoutMs} ms: an endless stream (Server-Sent Events, long polling) never returns in Lambda`,
+        'error',
+      );
+    else
+      outcome.notes.push({
+        message: `${request} did not answer within ${timeoutMs} ms, so its response was not checked`,
+      });
   } else if (result instanceof Error || typeof result.statusCode !== 'number') {
-    outcome.notes.push({ message: `${request} failed inside serverless-express, so its response was not checked: ${result instanceof Error ? result.message : JSON.stringify(result)}` });
+    outcome.notes.push({
+      message: `${request} failed inside serverless-express, so its response was not checked: ${result instanceof Error ? result.message : JSON.stringify(result)}`,
+    });
   } else {
     const resultBytes = Buffer.byteLength(JSON.stringify(result));
-    outcome.probes.push({ request, status: result.statusCode, ...(contentType === undefined ? {} : { contentType }), resultBytes, isBase64Encoded: result.isBase64Encoded === true });
-    if (streamed) finding('streamed-response', `${request} writes its body in ${record?.writes ?? 0} chunks${record?.flushedHeaders === true ? ' after flushing headers' : ''} (${contentType ?? 'no content type'}): in Lambda the client gets nothing until the handler returns`);
+    outcome.probes.push({
+      request,
+      status: result.statusCode,
+      ...(contentType === undefined ? {} : { contentType }),
+      resultBytes,
+      isBase64Encoded: result.isBase64Encoded === true,
+    });
+    if (streamed)
+      finding(
+        'streamed-response',
+        `${request} writes its body in ${record?.writes ?? 0} chunks${record?.flushedHeaders === true ? ' after flushing headers' : ''} (${contentType ?? 'no content type'}): in Lambda the client gets nothing until the handler returns`,
+      );
     if (resultBytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
-      finding('response-too-large', `${request} returns ${megabytes(resultBytes)} as a Lambda result${result.isBase64Encoded === true ? ' (base64)' : ''}, over the 6 MB limit: the invocation fails`);
+      finding(
+        'response-too-large',
+        `${request} returns ${megabytes(resultBytes)} as a Lambda result${result.isBase64Encoded === true ? ' (base64)' : ''}, over the 6 MB limit: the invocation fails`,
+      );
     }
     const mangled = record === undefined ? undefined : manglingOf(record.chunks, result, contentType, binary);
-    if (mangled !== undefined) finding('binary-response-mangled', `${request} answers ${contentType ?? 'without a content type'}: ${mangled}`);
+    if (mangled !== undefined)
+      finding('binary-response-mangled', `${request} answers ${contentType ?? 'without a content type'}: ${mangled}`);
   }
   if (result === 'timed out') {
     stopTimersOf(scope);
@@ -109,7 +169,8 @@ const UNATTRIBUTED_TYPES = new Set(['Timeout', 'Immediate']);
 
 function activeHandleCounts(): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) if (!UNATTRIBUTED_TYPES.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (const type of process.getActiveResourcesInfo())
+    if (!UNATTRIBUTED_TYPES.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
   return counts;
 }
 
@@ -122,36 +183,59 @@ function newHandles(before: ReadonlyMap<string, number>, after: ReadonlyMap<stri
 
 /** A probe that never answered leaves its timers (an event stream's interval, say): stop them, report nothing. */
 function stopTimersOf(scope: RequestScope): void {
-  for (const timer of observed.timers) if (timer.phase.kind === 'request' && timer.phase.scope === scope) clearTimeout(timer.timer);
+  for (const timer of observed.timers)
+    if (timer.phase.kind === 'request' && timer.phase.scope === scope) clearTimeout(timer.timer);
 }
 
-function manglingOf(chunks: readonly Buffer[], result: LambdaResult, contentType: string | undefined, binary: BinarySettings): string | undefined {
+function manglingOf(
+  chunks: readonly Buffer[],
+  result: LambdaResult,
+  contentType: string | undefined,
+  binary: BinarySettings,
+): string | undefined {
   const written = Buffer.concat(chunks);
   const delivered = Buffer.from(result.body ?? '', result.isBase64Encoded === true ? 'base64' : 'utf8');
   if (written.length > 0 && !written.equals(delivered)) {
     return 'its bytes are not UTF-8 text and the binary settings do not mark it binary, so serverless-express sends it as text and the client gets different bytes';
   }
   const contentEncoding = headerOf(result.headers?.['content-encoding']);
-  if (result.isBase64Encoded === true && isSentAsBase64(binary, contentType, contentEncoding) && binary.restApiBinaryMediaTypes !== undefined && !matchesMediaType(binary.restApiBinaryMediaTypes, contentType)) {
+  if (
+    result.isBase64Encoded === true &&
+    isSentAsBase64(binary, contentType, contentEncoding) &&
+    binary.restApiBinaryMediaTypes !== undefined &&
+    !matchesMediaType(binary.restApiBinaryMediaTypes, contentType)
+  ) {
     return "serverless-express sends it base64-encoded, but it is not in the REST API's BinaryMediaTypes, so the client gets base64 text";
   }
   return undefined;
 }
 
-type Report = (hazard: 'work-after-response', message: string, severity: Severity, location: string | undefined) => void;
+type Report = (
+  hazard: 'work-after-response',
+  message: string,
+  severity: Severity,
+  location: string | undefined,
+) => void;
 
 function reportWorkAfterResponse(scope: RequestScope, finding: Report): void {
-  const warn = (message: string, location: string | undefined): void => finding('work-after-response', message, hazards['work-after-response'].severity, location);
-  const ofThisRequest = <T extends Observed>(entries: readonly T[]): T[] => entries.filter((entry) => entry.phase.kind === 'request' && entry.phase.scope === scope);
+  const warn = (message: string, location: string | undefined): void =>
+    finding('work-after-response', message, hazards['work-after-response'].severity, location);
+  const ofThisRequest = <T extends Observed>(entries: readonly T[]): T[] =>
+    entries.filter((entry) => entry.phase.kind === 'request' && entry.phase.scope === scope);
   // Timers Node or a library set for itself (an HTTP client's socket timeout) have no frame in the app.
-  for (const timer of ofThisRequest(observed.timers).filter((entry) => isPending(entry.timer) && entry.location !== undefined)) {
+  for (const timer of ofThisRequest(observed.timers).filter(
+    (entry) => isPending(entry.timer) && entry.location !== undefined,
+  )) {
     warn(`${scope.request} leaves a ${timer.kind} pending after its response${at(timer.location)}`, timer.location);
     clearTimeout(timer.timer);
   }
   // The scope's flag is final by now; what matters is whether it was set when the entry was recorded.
   const after = (entry: Observed): boolean => entry.afterResponse === true;
   for (const connection of ofThisRequest(observed.connections).filter(after)) {
-    warn(`${scope.request} opens a connection to ${connection.target} after its response${at(connection.location)}`, connection.location);
+    warn(
+      `${scope.request} opens a connection to ${connection.target} after its response${at(connection.location)}`,
+      connection.location,
+    );
   }
   for (const write of ofThisRequest(observed.fileWrites).filter(after)) {
     warn(`${scope.request} writes ${write.path} after its response${at(write.location)}`, write.location);
@@ -173,7 +257,11 @@ async function settle(): Promise<void> {
 
 function httpApiEvent(path: string): object {
   const now = new Date();
-  const headers = { accept: '*/*', host: 'doctor.execute-api.us-east-1.amazonaws.com', 'user-agent': 'lambdalith-doctor' };
+  const headers = {
+    accept: '*/*',
+    host: 'doctor.execute-api.us-east-1.amazonaws.com',
+    'user-agent': 'lambdalith-doctor',
+  };
   return {
     version: '2.0',
     routeKey: '$default',

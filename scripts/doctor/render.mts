@@ -11,8 +11,13 @@ const evidenceLabel: Record<Finding['evidence'], string> = {
 
 export function renderReport(report: AppReport): string {
   const lines: string[] = [];
-  const found = { export: 'exported app', listen: 'app given to listen()', factory: 'app from the factory' }[report.foundBy];
-  lines.push(`lambdalith doctor: ${relative(process.cwd(), report.target) || report.target} (Express ${report.expressMajor}, ${found})`, '');
+  const found = { export: 'exported app', listen: 'app given to listen()', factory: 'app from the factory' }[
+    report.foundBy
+  ];
+  lines.push(
+    `lambdalith doctor: ${relative(process.cwd(), report.target) || report.target} (Express ${report.expressMajor}, ${found})`,
+    '',
+  );
   lines.push(`Routes (${report.routes.length})`);
   for (const route of report.routes) lines.push(`  ${route.method.padEnd(7)} ${route.path}`);
   if (report.routes.length === 0) lines.push('  (none)');
@@ -23,8 +28,13 @@ export function renderReport(report: AppReport): string {
   if (report.findings.length === 0) lines.push('No Lambda hazards found.');
   else lines.push(`Lambda hazards: ${errors.length} error(s), ${warnings.length} warning(s)`);
   for (const finding of [...errors, ...warnings]) {
-    lines.push('', `  ${finding.severity.toUpperCase()} ${finding.hazard} (${evidenceLabel[finding.evidence]}${finding.request === undefined ? '' : `: ${finding.request}`})`);
-    lines.push(`    ${finding.message}${finding.location === undefined || finding.message.includes(finding.location) ? '' : ` at ${finding.location}`}`);
+    lines.push(
+      '',
+      `  ${finding.severity.toUpperCase()} ${finding.hazard} (${evidenceLabel[finding.evidence]}${finding.request === undefined ? '' : `: ${finding.request}`})`,
+    );
+    lines.push(
+      `    ${finding.message}${finding.location === undefined || finding.message.includes(finding.location) ? '' : ` at ${finding.location}`}`,
+    );
     lines.push(`    Fix: ${finding.fix}`);
   }
   lines.push('');
@@ -36,7 +46,9 @@ export function renderReport(report: AppReport): string {
       : `Probes (in process, through serverless-express, no port): ${probed.join(', ')}`,
   );
   if (report.notProbed.length > 0) {
-    lines.push(`Not probed (only GET routes are called; the others are checked statically and at load): ${report.notProbed.map((route) => `${route.method} ${route.path}`).join(', ')}`);
+    lines.push(
+      `Not probed (only GET routes are called; the others are checked statically and at load): ${report.notProbed.map((route) => `${route.method} ${route.path}`).join(', ')}`,
+    );
   }
   lines.push(`Binary settings: ${report.binarySettings}`);
   for (const note of report.notes) lines.push(`Note: ${note.message}`);

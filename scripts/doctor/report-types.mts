@@ -73,4 +73,6 @@ export interface AppReport {
 }
 
 /** What the child process sends back over IPC: a report, or the one-line reason the app could not be loaded. */
-export type ChildMessage = { readonly kind: 'report'; readonly report: AppReport } | { readonly kind: 'load-failed'; readonly reason: string };
+export type ChildMessage =
+  | { readonly kind: 'report'; readonly report: AppReport }
+  | { readonly kind: 'load-failed'; readonly reason: string };

@@ -15,7 +15,8 @@ function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], 
     if (layer.route !== undefined) {
       const methods = routeMethods(layer.route);
       for (const path of [layer.route.path].flat()) {
-        for (const method of methods) routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: join(prefix, path) });
+        for (const method of methods)
+          routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: join(prefix, path) });
       }
       continue;
     }
@@ -25,7 +26,8 @@ function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], 
     // A router can be mounted inside itself; follow each one once per branch.
     if (nestedStack === undefined || visiting.has(nestedStack)) continue;
     visiting.add(nestedStack);
-    for (const mount of [mountPathOf(layer) ?? mountPathFromRegExp(layer)].flat()) collect(nestedStack, join(prefix, mount), routes, visiting);
+    for (const mount of [mountPathOf(layer) ?? mountPathFromRegExp(layer)].flat())
+      collect(nestedStack, join(prefix, mount), routes, visiting);
     visiting.delete(nestedStack);
   }
 }
@@ -33,7 +35,9 @@ function collect(stack: readonly Layer[], prefix: string, routes: RouteEntry[], 
 /** Express 4's app.all() registers every method one by one; show it as ALL, as Express 5 does. */
 function routeMethods(route: NonNullable<Layer['route']>): string[] {
   const methods = Object.keys(route.methods).filter((method) => route.methods[method] === true);
-  const everyCommonMethod = ['get', 'post', 'put', 'patch', 'delete', 'options'].every((method) => methods.includes(method));
+  const everyCommonMethod = ['get', 'post', 'put', 'patch', 'delete', 'options'].every((method) =>
+    methods.includes(method),
+  );
   return everyCommonMethod && methods.length > 20 ? ['_all'] : methods;
 }
 

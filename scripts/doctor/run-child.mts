@@ -7,10 +7,14 @@ import type { ChildOptions } from './child.mts';
 import type { ChildMessage } from './report-types.mts';
 
 export async function runChild(target: string, options: ChildOptions, timeoutMs: number): Promise<ChildMessage> {
-  const child = spawn(process.execPath, ['--no-warnings', join(import.meta.dirname, 'child.mts'), target, JSON.stringify(options)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--no-warnings', join(import.meta.dirname, 'child.mts'), target, JSON.stringify(options)],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
   // What the app prints is its own business; kept only to explain a silent exit.
   let stderrTail = '';
   child.stdout?.resume();
@@ -28,7 +32,10 @@ export async function runChild(target: string, options: ChildOptions, timeoutMs:
   try {
     return await new Promise<ChildMessage>((resolveMessage) => {
       const timer = setTimeout(() => {
-        resolveMessage({ kind: 'load-failed', reason: `it did not finish loading and being checked within ${timeoutMs} ms, so the doctor stopped it (does it block at import, or wait for a connection the doctor refuses? --timeout sets the limit)` });
+        resolveMessage({
+          kind: 'load-failed',
+          reason: `it did not finish loading and being checked within ${timeoutMs} ms, so the doctor stopped it (does it block at import, or wait for a connection the doctor refuses? --timeout sets the limit)`,
+        });
       }, timeoutMs);
       child.once('message', (message: ChildMessage) => {
         clearTimeout(timer);
@@ -37,7 +44,10 @@ export async function runChild(target: string, options: ChildOptions, timeoutMs:
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         const lastLine = stderrTail.trim().split('\n').at(-1);
-        resolveMessage({ kind: 'load-failed', reason: `the check process ended (${signal ?? `exit code ${code}`}) before reporting${lastLine === undefined || lastLine === '' ? '' : `; last output: ${lastLine.slice(0, 200)}`}` });
+        resolveMessage({
+          kind: 'load-failed',
+          reason: `the check process ended (${signal ?? `exit code ${code}`}) before reporting${lastLine === undefined || lastLine === '' ? '' : `; last output: ${lastLine.slice(0, 200)}`}`,
+        });
       });
     });
   } finally {

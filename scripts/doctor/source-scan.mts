@@ -34,7 +34,9 @@ const rules: readonly SourceRule[] = [
     hazard: 'api-gateway-event-header',
     // The headers aws-serverless-express (v3) added, and the req.apiGateway it attached.
     pattern: /x-apigateway-(event|context)|\bapiGateway\s*\??\.\s*(event|context)\b/i,
-    describe: (line) => ({ message: `reads the API Gateway event from a request header or req.apiGateway: ${line.trim().slice(0, 100)}` }),
+    describe: (line) => ({
+      message: `reads the API Gateway event from a request header or req.apiGateway: ${line.trim().slice(0, 100)}`,
+    }),
   },
   {
     hazard: 'current-invoke-identity',
@@ -42,7 +44,10 @@ const rules: readonly SourceRule[] = [
     describe: (line, context) =>
       // Taking identity (authorizer claims, caller) from the process-wide invoke mixes users up: an error.
       /authorizer|identity|claims|principal|cognito|\buser/i.test(context)
-        ? { message: `takes identity from getCurrentInvoke(), which concurrent invocations share: ${line.trim().slice(0, 100)}`, severity: 'error' }
+        ? {
+            message: `takes identity from getCurrentInvoke(), which concurrent invocations share: ${line.trim().slice(0, 100)}`,
+            severity: 'error',
+          }
         : { message: `uses getCurrentInvoke(), which concurrent invocations share: ${line.trim().slice(0, 100)}` },
   },
 ];
@@ -56,7 +61,14 @@ export function scanSources(): Finding[] {
       for (const rule of rules) {
         if (!rule.pattern.test(line)) continue;
         const { message, severity } = rule.describe(line, lines.slice(index, index + 4).join('\n'));
-        findings.push({ hazard: rule.hazard, severity: severity ?? hazards[rule.hazard].severity, evidence: 'static', message, fix: hazards[rule.hazard].fix, location: `${relative(process.cwd(), file)}:${index + 1}` });
+        findings.push({
+          hazard: rule.hazard,
+          severity: severity ?? hazards[rule.hazard].severity,
+          evidence: 'static',
+          message,
+          fix: hazards[rule.hazard].fix,
+          location: `${relative(process.cwd(), file)}:${index + 1}`,
+        });
       }
     });
   }

@@ -9,7 +9,9 @@ const projectDir = resolve(__dirname, '../..');
 const packagesExternal: Plugin = {
   name: 'packages-external',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@lambdalith/middleware') ? undefined : { path: args.path, external: true }));
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@lambdalith/middleware') ? undefined : { path: args.path, external: true },
+    );
   },
 };
 

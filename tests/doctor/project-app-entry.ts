@@ -21,4 +21,6 @@ const config = loadConfig(
   { stdoutIsTty: false },
 );
 
-export const app = createApp(buildDependencies(config, { jwtSecret }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) }));
+export const app = createApp(
+  buildDependencies(config, { jwtSecret }, { emailSender: sesEmailSender(config.email, config.dynamodb.region) }),
+);

@@ -21,7 +21,11 @@ describe('npm run doctor on the lambdalith app itself', () => {
     const run = await runDoctor([bundle, '--json', '--timeout', '15000']);
 
     const report = JSON.parse(run.stdout) as JsonReport;
-    expect({ exitCode: run.exitCode, findings: report.findings, notes: report.notes }).toEqual({ exitCode: 0, findings: [], notes: [] });
+    expect({ exitCode: run.exitCode, findings: report.findings, notes: report.notes }).toEqual({
+      exitCode: 0,
+      findings: [],
+      notes: [],
+    });
     expect(report.routes).toEqual(
       expect.arrayContaining([
         { method: 'GET', path: '/health' },
@@ -39,9 +43,19 @@ describe('npm run doctor on the lambdalith app itself', () => {
     );
     expect(report.probes).toEqual(
       expect.arrayContaining([
-        { request: 'GET /health', status: 200, contentType: 'application/json; charset=utf-8', resultBytes: expect.any(Number), isBase64Encoded: false },
+        {
+          request: 'GET /health',
+          status: 200,
+          contentType: 'application/json; charset=utf-8',
+          resultBytes: expect.any(Number),
+          isBase64Encoded: false,
+        },
         // DynamoDB is unreachable (the doctor refuses connections): readiness says so, as it would in Lambda.
-        expect.objectContaining({ request: 'GET /health/ready', status: 503, contentType: 'application/problem+json; charset=utf-8' }),
+        expect.objectContaining({
+          request: 'GET /health/ready',
+          status: 503,
+          contentType: 'application/problem+json; charset=utf-8',
+        }),
         expect.objectContaining({ request: 'GET /users', status: 401 }),
         expect.objectContaining({ request: 'GET /docs', status: 200 }),
       ]),

@@ -2,7 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { consumerEnv, installPackedMiddleware, packMiddleware } from '../../layers/middleware/tests/helpers/packed-package';
+import {
+  consumerEnv,
+  installPackedMiddleware,
+  packMiddleware,
+} from '../../layers/middleware/tests/helpers/packed-package';
 import { runDoctor } from '../doctor/run-doctor';
 
 // MIGRATING.md § "Adopting the layer in an existing app", done for real: an existing Express app outside this
@@ -25,12 +29,16 @@ afterAll(() => {
 });
 
 function runInApp(script: string): unknown {
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: appDir, env: consumerEnv, encoding: 'utf8' })) as unknown;
+  return JSON.parse(
+    execFileSync(process.execPath, ['-e', script], { cwd: appDir, env: consumerEnv, encoding: 'utf8' }),
+  ) as unknown;
 }
 
 describe('an existing Express app adopting the packed @lambdalith/middleware', () => {
   it('depends on the tarball its package.json names, and resolves the package from it, not from this repository', () => {
-    const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
 
     const resolved = runInApp(`process.stdout.write(JSON.stringify(require.resolve('@lambdalith/middleware')))`);
 
@@ -66,10 +74,34 @@ describe('an existing Express app adopting the packed @lambdalith/middleware', (
     const result = runInApp(script);
 
     expect(result).toEqual({
-      found: { status: 200, type: 'application/json; charset=utf-8', nosniff: 'nosniff', body: { id: '42', item: 'tea', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } },
-      missing: { status: 404, type: 'application/problem+json; charset=utf-8', nosniff: 'nosniff', body: expect.objectContaining({ status: 404, detail: 'Order 7 does not exist' }) },
-      invalid: { status: 400, type: 'application/problem+json; charset=utf-8', nosniff: 'nosniff', body: expect.objectContaining({ status: 400, code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'item' })] }) },
-      created: { status: 201, type: 'application/json; charset=utf-8', nosniff: 'nosniff', body: { id: '43', item: 'coffee' } },
+      found: {
+        status: 200,
+        type: 'application/json; charset=utf-8',
+        nosniff: 'nosniff',
+        body: { id: '42', item: 'tea', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      },
+      missing: {
+        status: 404,
+        type: 'application/problem+json; charset=utf-8',
+        nosniff: 'nosniff',
+        body: expect.objectContaining({ status: 404, detail: 'Order 7 does not exist' }),
+      },
+      invalid: {
+        status: 400,
+        type: 'application/problem+json; charset=utf-8',
+        nosniff: 'nosniff',
+        body: expect.objectContaining({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          errors: [expect.objectContaining({ field: 'item' })],
+        }),
+      },
+      created: {
+        status: 201,
+        type: 'application/json; charset=utf-8',
+        nosniff: 'nosniff',
+        body: { id: '43', item: 'coffee' },
+      },
     });
   });
 
@@ -95,6 +127,9 @@ describe('an existing Express app adopting the packed @lambdalith/middleware', (
   it('passes npm run doctor', async () => {
     const run = await runDoctor([join(appDir, 'app.js'), '--factory', 'createApp', '--json', '--timeout', '8000']);
 
-    expect({ exitCode: run.exitCode, findings: (JSON.parse(run.stdout) as { findings: unknown }).findings }).toEqual({ exitCode: 0, findings: [] });
+    expect({ exitCode: run.exitCode, findings: (JSON.parse(run.stdout) as { findings: unknown }).findings }).toEqual({
+      exitCode: 0,
+      findings: [],
+    });
   });
 });

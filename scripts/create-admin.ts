@@ -18,6 +18,7 @@ import { createTableIfMissing } from '../src/data/create-table';
 import { buildDependencies } from '../src/dependencies';
 import { outboxEmailSender } from '../src/email/outbox-email-sender';
 import { JavaNotFoundError } from '../src/local/embedded-dynamodb';
+import { SharedDataDirError } from '../src/local/private-files';
 import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from '../src/local/use-embedded-dynamodb';
 
 /** What the command talks to besides the database; tests pass their own. */
@@ -125,7 +126,7 @@ function describe(error: unknown): string {
     const fields = (error.errors ?? []).map((field) => `\n  ${field.field} ${field.message}`).join('');
     return `${error.message}${fields}`;
   }
-  if (error instanceof JavaNotFoundError || error instanceof DataDirInUseError) return error.message;
+  if (error instanceof JavaNotFoundError || error instanceof DataDirInUseError || error instanceof SharedDataDirError) return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isOrigin, MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
+import { ensurePrivateDirectory, ensurePrivateFile } from './local/private-files';
 
 /**
  * The ONLY module that reads `process.env`. Everything else receives a frozen {@link Config}.
@@ -197,16 +198,20 @@ function readJwtSecret(read: EnvReader, inLambda: boolean, dataDir: string, io: 
 
 // A generated secret keeps `npm start` working with no set-up, and persisting it keeps issued tokens valid
 // across restarts. It lives under DATA_DIR (git-ignored) and is never used in Lambda.
+// DATA_DIR 0700 and the file 0600, also when they were created looser before (writeFileSync's mode only
+// applies to a new file, so an existing one is tightened before the new secret goes in).
 function developmentSecret(dataDir: string, io: ConfigIo): string {
   const file = join(dataDir, 'dev-jwt-secret');
+  ensurePrivateDirectory(dataDir);
   try {
+    ensurePrivateFile(file);
     const existing = readFileSync(file, 'utf8').trim();
     if (Buffer.byteLength(existing) >= MIN_HS256_SECRET_BYTES) return existing;
-  } catch {
+  } catch (error) {
     // Not there yet: generate below.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const secret = randomBytes(48).toString('base64url');
-  mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   io.warn(`JWT_SECRET is not set; using a generated development secret stored in ${file}`);
   return secret;

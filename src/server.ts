@@ -6,6 +6,7 @@ import { createTableIfMissing } from './data/create-table';
 import { createDocumentClient } from './data/dynamodb-client';
 import { outboxEmailSender } from './email/outbox-email-sender';
 import { JavaNotFoundError } from './local/embedded-dynamodb';
+import { SharedDataDirError } from './local/private-files';
 import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from './local/use-embedded-dynamodb';
 
 // How long in-flight requests get to finish after SIGINT/SIGTERM before their connections are cut.
@@ -132,7 +133,7 @@ class StartupError extends Error {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError || error instanceof StartupError) {
+  if (error instanceof ConfigError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError || error instanceof SharedDataDirError || error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

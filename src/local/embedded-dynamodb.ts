@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOOPBACK_HOST, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherClassFile } from './loopback-launcher';
+import { ensurePrivateDirectory, tightenTree } from './private-files';
 
 /** A running DynamoDB Local that this process started and must stop. */
 export interface EmbeddedDynamoDb {
@@ -46,6 +47,8 @@ const JAVA_NOT_FOUND_EXIT = 127;
 const GUARDIAN_SOURCE = `
 const { spawn } = require('node:child_process');
 const [command, ...args] = JSON.parse(process.argv[1]);
+// Inherited by the JVM: the database files it creates are the owner's alone (0600).
+process.umask(0o077);
 const java = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 java.on('error', (error) => { process.exit(error.code === 'ENOENT' ? ${JAVA_NOT_FOUND_EXIT} : 1); });
 java.on('exit', (code) => process.exit(code ?? 0));
@@ -64,7 +67,11 @@ process.on('SIGINT', () => {});
  */
 export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): Promise<EmbeddedDynamoDb> {
   const jarDir = findDynamoDbLocalJarDir();
-  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
+  // The database files hold every password hash: 0700/0600, including files an older version left 0644.
+  if (options.dbPath !== undefined) {
+    ensurePrivateDirectory(options.dbPath);
+    tightenTree(options.dbPath);
+  }
 
   // A port found free can be taken before the JVM binds it; retrying on a fresh port covers that race.
   for (let attempt = 1; ; attempt += 1) {

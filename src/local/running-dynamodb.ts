@@ -1,7 +1,8 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answersAsDynamoDbLocal } from './embedded-dynamodb';
+import { ensurePrivateDirectory } from './private-files';
 
 /**
  * Two DynamoDB Local processes on one database folder would corrupt it. So whoever starts the embedded
@@ -35,7 +36,7 @@ export interface DataDirClaim {
  */
 export function claimDataDir(dataDir: string, pid: number = process.pid): DataDirClaim | undefined {
   const file = runningDynamoDbFile(dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDirectory(dataDir);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     if (createExclusively(file, { pid })) {
       return {

@@ -1,8 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
+import { createTableIfMissing } from '../../src/data/create-table';
+import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { answersAsDynamoDbLocal } from '../../src/local/embedded-dynamodb';
 import { useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from '../../src/local/use-embedded-dynamodb';
 import { localTestEnv } from '../helpers/test-environment';
@@ -12,11 +14,38 @@ import { localTestEnv } from '../helpers/test-environment';
 let dataDir: string;
 let database: LocalDynamoDb;
 
+function embeddedConfig(directory: string): Config {
+  const { DYNAMODB_ENDPOINT: _endpoint, ...env } = localTestEnv({ DATA_DIR: directory });
+  return loadConfig(env, { stdoutIsTty: false, warn: () => undefined });
+}
+
+function startAsNpmStartDoes(directory: string): Promise<LocalDynamoDb> {
+  return useEmbeddedDynamoDbIfNeeded(embeddedConfig(directory), { whenInUse: 'refuse', report: () => undefined });
+}
+
+/** Makes DynamoDB Local write its database file, as the server's table creation does. */
+async function createTable(running: LocalDynamoDb): Promise<void> {
+  const client = createDocumentClient({ ...running.config.dynamodb, requestTimeoutMs: 15_000, maxAttempts: 3 });
+  try {
+    await createTableIfMissing(client, running.config.dynamodb.tableName);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every folder and file under `directory` (itself included) with its permission bits, e.g. `{ path: 'dynamodb', mode: 0o700 }`. */
+function modesUnder(directory: string): Array<{ path: string; mode: number }> {
+  const entries = readdirSync(directory, { recursive: true, encoding: 'utf8' }).sort();
+  return ['.', ...entries].map((path) => ({ path, mode: statSync(join(directory, path)).mode & 0o777 }));
+}
+
+function privateModes(entries: Array<{ path: string; mode: number }>, directory: string): Array<{ path: string; mode: number }> {
+  return entries.map(({ path }) => ({ path, mode: statSync(join(directory, path)).isDirectory() ? 0o700 : 0o600 }));
+}
+
 beforeAll(async () => {
   dataDir = join(mkdtempSync(join(tmpdir(), 'lambdalith-hardening-')), 'data');
-  const { DYNAMODB_ENDPOINT: _endpoint, ...env } = localTestEnv({ DATA_DIR: dataDir });
-  const config = loadConfig(env, { stdoutIsTty: false, warn: () => undefined });
-  database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report: () => undefined });
+  database = await startAsNpmStartDoes(dataDir);
 }, 60_000);
 
 afterAll(async () => {
@@ -65,4 +94,40 @@ describe('the embedded DynamoDB Local (npm start, create-admin)', () => {
     expect(await answersAsDynamoDbLocal(endpoint.origin)).toBe(true);
     expect(reached).toEqual(addresses.map((address) => ({ address, reached: false })));
   });
+});
+
+describe('DATA_DIR permissions (npm start, create-admin)', () => {
+  it('creates DATA_DIR 0700 and DynamoDB Local writes its database files 0600', async () => {
+    // Arrange: the server of beforeAll, started on a DATA_DIR that did not exist
+
+    // Act
+    await createTable(database);
+    const modes = modesUnder(dataDir);
+
+    // Assert
+    expect(modes.map(({ path }) => path)).toEqual(expect.arrayContaining(['dynamodb', join('dynamodb', 'shared-local-instance.db')]));
+    expect(modes).toEqual(privateModes(modes, dataDir));
+  });
+
+  it('tightens a DATA_DIR and database files an older version left 0755/0644 before DynamoDB Local opens them', async () => {
+    // Arrange: what an older version left behind (an empty file is a valid, empty SQLite database)
+    const legacyDataDir = join(mkdtempSync(join(tmpdir(), 'lambdalith-hardening-')), 'data');
+    mkdirSync(join(legacyDataDir, 'dynamodb'), { recursive: true });
+    writeFileSync(join(legacyDataDir, 'dynamodb', 'shared-local-instance.db'), '');
+    chmodSync(join(legacyDataDir, 'dynamodb', 'shared-local-instance.db'), 0o644);
+    chmodSync(join(legacyDataDir, 'dynamodb'), 0o755);
+    chmodSync(legacyDataDir, 0o755);
+
+    // Act
+    const legacy = await startAsNpmStartDoes(legacyDataDir);
+    try {
+      await createTable(legacy);
+    } finally {
+      await legacy.stop();
+    }
+    const modes = modesUnder(legacyDataDir);
+
+    // Assert
+    expect(modes).toEqual(privateModes(modes, legacyDataDir));
+  }, 60_000);
 });

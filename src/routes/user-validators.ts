@@ -21,8 +21,36 @@ function rule(violation: (value: string) => string | undefined): (value: unknown
 
 const MUST_BE_A_STRING = 'must be a string';
 
+/**
+ * Address syntax per validator.js's isEmail (the validator express-validator ships): a bare address, no
+ * display name (`Ada <ada@example.com>`), no quoted local part (`"<script>"@x.test`, which could carry
+ * any character), a real domain with a TLD (no IP literals). Surrounding whitespace is trimmed first, as
+ * the domain's canonical form does.
+ */
+const ADDRESS_SYNTAX = {
+  allow_display_name: false,
+  require_display_name: false,
+  allow_utf8_local_part: true,
+  require_tld: true,
+  allow_ip_domain: false,
+  ignore_max_length: false,
+  blacklisted_chars: '"',
+};
+
+function emailField(chain: ValidationChain): ValidationChain {
+  return chain
+    .isString()
+    .withMessage(MUST_BE_A_STRING)
+    .bail()
+    .trim()
+    .custom(rule(emailViolation))
+    .bail()
+    .isEmail(ADDRESS_SYNTAX)
+    .withMessage('must be an email address');
+}
+
 export const registerRules: ValidationChain[] = [
-  body('email').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(emailViolation)),
+  emailField(body('email')),
   body('password').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(passwordPolicyViolation)),
   body('name').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(nameViolation)),
 ];
@@ -42,7 +70,7 @@ export const userIdRules: ValidationChain[] = [param('id').isUUID().withMessage(
 export const updateUserRules: ValidationChain[] = [
   ...userIdRules,
   body('name').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(nameViolation)),
-  body('email').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(emailViolation)),
+  emailField(body('email').optional()),
   body('password').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(passwordPolicyViolation)),
   body('currentPassword')
     .optional()

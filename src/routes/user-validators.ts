@@ -65,7 +65,8 @@ export const loginRules: ValidationChain[] = [
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
 ];
 
-export const userIdRules: ValidationChain[] = [param('id').isUUID().withMessage('must be a user id (a UUID)')];
+// UUIDs are case-insensitive (RFC 9562 §4); ours are stored lowercase, so an id in capitals names the same user.
+export const userIdRules: ValidationChain[] = [param('id').isUUID().withMessage('must be a user id (a UUID)').bail().toLowerCase()];
 
 export const updateUserRules: ValidationChain[] = [
   ...userIdRules,

@@ -30,6 +30,7 @@ export {
 export { notFound, methodNotAllowed } from './errors/routing';
 export { jsonBody, type JsonBodyMiddleware, type JsonBodyOptions } from './body/json-body';
 export { withLambdaInvoke, getLambdaInvoke, type LambdaInvoke, type LambdaHttpEvent } from './context/lambda-invoke';
+export { rejectIncompleteHttpEvents, type EventGuardLogger, type EventGuardOptions } from './context/lambda-event-guard';
 export {
   requestContext,
   getRequestContext,

@@ -35,7 +35,7 @@ function captureLogs(): { logLines: () => Record<string, unknown>[]; consoleErro
         return true;
       }),
     ),
-    ...(['log', 'info', 'warn', 'debug'] as const).map((method) => jest.spyOn(console, method).mockImplementation(collect)),
+    ...(['log', 'info', 'warn', 'debug'] as const).map((method) => jest.spyOn(console, method).mockImplementation((...args: unknown[]) => collect(args[0]))),
   ];
   const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   return {

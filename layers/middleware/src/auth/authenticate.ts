@@ -227,6 +227,7 @@ async function verify(
     if (provider !== undefined && typeof header.alg === 'string' && PROVIDER_ALGORITHMS.includes(header.alg as JWSAlgorithm)) {
       const { payload } = await jwtVerify(token, provider.getKey, provider.verification);
       if (!providerAudienceMatches(payload, provider.audience)) throw invalidToken(undefined, new Error('audience mismatch'));
+      if (!isAccessToken(payload)) throw invalidToken(undefined, new Error('not an access token (token_use)'));
       return asVerifiedClaims(payload);
     }
     const { payload } = await jwtVerify(token, appKey, appVerification);
@@ -249,6 +250,14 @@ async function verify(
 function providerAudienceMatches(payload: JWTPayload, audience: string): boolean {
   if (payload.aud !== undefined) return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
   return payload['client_id'] === audience;
+}
+
+// Cognito signs ID tokens and access tokens with the same keys, and an ID token's `aud` is the app client
+// id, the very audience configured for access tokens: only `token_use` (always set by Cognito: `id` or
+// `access`) tells them apart. A token that says what it is must say `access`.
+function isAccessToken(payload: JWTPayload): boolean {
+  const tokenUse = payload['token_use'];
+  return tokenUse === undefined || tokenUse === 'access';
 }
 
 function asVerifiedClaims(payload: JWTPayload): VerifiedClaims {

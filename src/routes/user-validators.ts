@@ -80,7 +80,8 @@ export const updateUserRules: ValidationChain[] = [
     .bail()
     .isLength({ min: 1, max: MAX_SUBMITTED_PASSWORD_LENGTH })
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
-  body('role').optional().isIn(ROLES).withMessage(`must be one of ${ROLES.join(', ')}`),
+  // isIn alone checks each element of an array (["user"] would pass and be stored as a list): a string first.
+  body('role').optional().isString().withMessage(MUST_BE_A_STRING).bail().isIn(ROLES).withMessage(`must be one of ${ROLES.join(', ')}`),
 ];
 
 export const LIST_DEFAULT_LIMIT = 20;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isOrigin, MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
+import { estimatedEntropyBytes, MIN_SECRET_ENTROPY_BYTES, SAM_LOCAL_JWT_SECRET } from './secret-strength';
 
 /**
  * The ONLY module that reads `process.env`. Everything else receives a frozen {@link Config}.
@@ -105,7 +106,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
   const dataDir = resolve(read.string('DATA_DIR', { default: '.data' }));
   const endpoint = read.url('DYNAMODB_ENDPOINT', { optional: true });
   const sesEndpoint = read.url('SES_ENDPOINT', { optional: true });
-  const jwtSecret = readJwtSecret(read, inLambda);
+  const jwtSecret = readJwtSecret(read, inLambda, env['AWS_SAM_LOCAL'] === 'true');
   const issuer = read.string('JWT_ISSUER', { default: 'lambdalith' });
   const audience = read.string('JWT_AUDIENCE', { default: 'lambdalith-api' });
   const jwksUrl = read.url('JWT_JWKS_URL', { optional: true, https: inLambda });
@@ -180,7 +181,7 @@ export function loadConfig(env: Env = process.env, io: ConfigIo = defaultIo): Co
   return deepFreeze(config);
 }
 
-function readJwtSecret(read: EnvReader, inLambda: boolean): JwtSecretSource {
+function readJwtSecret(read: EnvReader, inLambda: boolean, inSamLocal: boolean): JwtSecretSource {
   const value = read.optionalString('JWT_SECRET');
   const secretId = read.optionalString('JWT_SECRET_ARN');
   // One source, so a plain-text JWT_SECRET can never silently override the deployed secret (and an ARN is
@@ -203,6 +204,20 @@ function readJwtSecret(read: EnvReader, inLambda: boolean): JwtSecretSource {
         'JWT_SECRET',
         `must be at least ${MIN_HS256_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`,
       );
+    } else if (inLambda && !inSamLocal) {
+      // Deployed (sam local sets AWS_SAM_LOCAL=true): the signing key belongs in Secrets Manager, and a plain
+      // value that anyone can read in this repository, or guess, would let anyone mint tokens.
+      if (value === SAM_LOCAL_JWT_SECRET) {
+        read.problem(
+          'JWT_SECRET',
+          "is sam-local-env.json's public value, for `sam local` only; deploy with JWT_SECRET_ARN",
+        );
+      } else if (estimatedEntropyBytes(value) < MIN_SECRET_ENTROPY_BYTES) {
+        read.problem(
+          'JWT_SECRET',
+          `has under ${MIN_SECRET_ENTROPY_BYTES} bytes of entropy (try: openssl rand -base64 48), and belongs in Secrets Manager (JWT_SECRET_ARN)`,
+        );
+      }
     }
     return { kind: 'value', value };
   }

@@ -19,6 +19,7 @@ import type { UserService } from './domain/user-service';
 import { outboxEmailSender } from './email/outbox-email-sender';
 import { JavaNotFoundError } from './local/dynamodb-local-process';
 import { DataDirInUseError, openLocalDatabase, withPatientTimeouts, type LocalDatabase } from './local/local-database';
+import { SharedDataDirError } from './local/private-files';
 
 /** What the command talks to besides the database; tests pass their own. */
 export interface CreateAdminIo {
@@ -128,7 +129,12 @@ function describe(error: unknown): string {
   if (error instanceof ValidationError) {
     return `${error.message}${error.violations.map((field) => `\n  ${field.field} ${field.message}`).join('')}`;
   }
-  if (error instanceof DomainError || error instanceof JavaNotFoundError || error instanceof DataDirInUseError)
+  if (
+    error instanceof DomainError ||
+    error instanceof JavaNotFoundError ||
+    error instanceof DataDirInUseError ||
+    error instanceof SharedDataDirError
+  )
     return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,10 @@
 import serverlessExpress from '@codegenie/serverless-express';
-import { middlewareVersion, withLambdaInvoke, type LambdaHttpEvent } from '@lambdalith/middleware';
+import {
+  middlewareVersion,
+  rejectIncompleteHttpEvents,
+  withLambdaInvoke,
+  type LambdaHttpEvent,
+} from '@lambdalith/middleware';
 import type { Context } from 'aws-lambda';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -35,7 +40,8 @@ async function initialise(): Promise<HttpHandler> {
   const proxy = serverlessExpress({ app });
   // v5 resolves a promise; its published type still declares Lambda's legacy callback parameter.
   const proxyRequest: HttpHandler = async (event, context) => proxy(event, context, () => undefined);
-  return withLambdaInvoke(proxyRequest);
+  // An event serverless-express cannot turn into a request becomes a logged 400 problem, not its bare 500.
+  return withLambdaInvoke(rejectIncompleteHttpEvents(proxyRequest, { logger: deps.logger }));
 }
 
 // Started at module load, so the secret is read during Lambda's init phase (before provisioned concurrency

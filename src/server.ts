@@ -7,6 +7,7 @@ import { localJwtSecret } from './local/development-secret';
 import { JavaNotFoundError } from './local/dynamodb-local-process';
 import { stopGracefullyOnSignals } from './local/graceful-shutdown';
 import { DataDirInUseError, openLocalDatabase } from './local/local-database';
+import { SharedDataDirError } from './local/private-files';
 
 /**
  * The local host for `npm start`: the same app as in Lambda, on node:http, with an embedded DynamoDB Local
@@ -69,7 +70,7 @@ class StartupError extends Error {
 }
 
 main().catch((error: unknown) => {
-  const explained = [ConfigError, JavaNotFoundError, DataDirInUseError, StartupError].some(
+  const explained = [ConfigError, JavaNotFoundError, DataDirInUseError, SharedDataDirError, StartupError].some(
     (type) => error instanceof type,
   );
   if (explained && error instanceof Error) {

@@ -1,7 +1,9 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answersAsDynamoDbLocal } from './dynamodb-local-process';
+import { ensurePrivateDirectory } from './private-files';
+import { processStartStamp } from './process-identity';
 
 /**
  * Two DynamoDB Local processes on one database folder would corrupt it. So whoever starts the embedded
@@ -14,9 +16,14 @@ export function runningDynamoDbFile(dataDir: string): string {
   return join(dataDir, 'dynamodb-endpoint.json');
 }
 
-/** The file's content: who holds the database, and its endpoint once it answers (absent while starting). */
+/**
+ * The file's content: who holds the database (its PID and that process's start stamp, so a PID reused by
+ * another process after a crash or reboot is not mistaken for the holder), and its endpoint once it
+ * answers (absent while starting).
+ */
 interface Announcement {
   readonly pid: number;
+  readonly started?: string;
   readonly endpoint?: string;
 }
 
@@ -31,22 +38,25 @@ export interface DataDirClaim {
 /**
  * Claims the database under `dataDir` for process `pid`, before anything starts on it. The file is created
  * atomically and exclusively, so of two processes claiming at once exactly one succeeds. `undefined` when
- * a live process holds it. A claim left by a process that is gone (killed, crashed) is taken over.
+ * a live process holds it. A claim left by a process that is gone (killed, crashed, a zombie, or its PID
+ * now another process's) is taken over.
  */
 export function claimDataDir(dataDir: string, pid: number = process.pid): DataDirClaim | undefined {
   const file = runningDynamoDbFile(dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDirectory(dataDir);
+  const started = processStartStamp(pid) ?? undefined;
+  const holder: Announcement = started === undefined ? { pid } : { pid, started };
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    if (createExclusively(file, { pid })) {
+    if (createExclusively(file, holder)) {
       return {
-        announce: (endpoint) => replaceAtomically(file, { pid, endpoint }),
+        announce: (endpoint) => replaceAtomically(file, { ...holder, endpoint }),
         release: () => {
           if (readAnnouncement(file)?.pid === pid) rmSync(file, { force: true });
         },
       };
     }
-    const holder = readAnnouncement(file);
-    if (holder !== undefined && isAlive(holder.pid)) return undefined;
+    const current = readAnnouncement(file);
+    if (current !== undefined && isRunning(current)) return undefined;
     // Left behind by a process that is gone. (Two processes taking over the same stale claim at the same
     // instant could both succeed; that needs a crash followed by two simultaneous starts.)
     rmSync(file, { force: true });
@@ -57,7 +67,7 @@ export function claimDataDir(dataDir: string, pid: number = process.pid): DataDi
 /** The live process holding the database under `dataDir`, or `undefined` when none does. */
 export function findDataDirHolder(dataDir: string): { readonly pid: number } | undefined {
   const holder = readAnnouncement(runningDynamoDbFile(dataDir));
-  return holder !== undefined && isAlive(holder.pid) ? { pid: holder.pid } : undefined;
+  return holder !== undefined && isRunning(holder) ? { pid: holder.pid } : undefined;
 }
 
 /**
@@ -72,7 +82,7 @@ export async function findRunningDynamoDb(
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   for (;;) {
     const holder = readAnnouncement(runningDynamoDbFile(dataDir));
-    if (holder === undefined || !isAlive(holder.pid)) return undefined;
+    if (holder === undefined || !isRunning(holder)) return undefined;
     if (holder.endpoint !== undefined) {
       return isLoopbackHttp(holder.endpoint) && (await answersAsDynamoDbLocal(holder.endpoint))
         ? holder.endpoint
@@ -101,9 +111,13 @@ function readAnnouncement(file: string): Announcement | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { pid, endpoint } = parsed as { pid?: unknown; endpoint?: unknown };
+  const { pid, started, endpoint } = parsed as { pid?: unknown; started?: unknown; endpoint?: unknown };
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
-  return typeof endpoint === 'string' ? { pid, endpoint } : { pid };
+  return {
+    pid,
+    ...(typeof started === 'string' ? { started } : {}),
+    ...(typeof endpoint === 'string' ? { endpoint } : {}),
+  };
 }
 
 // Written aside, then linked into place: link() fails if the file exists, and readers never see half of it.
@@ -128,6 +142,17 @@ function writeAside(file: string, announcement: Announcement): string {
   const aside = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   writeFileSync(aside, `${JSON.stringify(announcement)}\n`, { mode: 0o600, flag: 'wx' });
   return aside;
+}
+
+/**
+ * Whether the process that wrote `announcement` still runs: its PID runs and has the recorded start stamp.
+ * A claim without a stamp (written by an earlier version) cannot be verified and counts as stale. Where the
+ * platform cannot tell start stamps (Windows), a running PID has to do.
+ */
+function isRunning(announcement: Announcement): boolean {
+  const started = processStartStamp(announcement.pid);
+  if (started === null) return isAlive(announcement.pid);
+  return started !== undefined && started === announcement.started;
 }
 
 function isAlive(pid: number): boolean {

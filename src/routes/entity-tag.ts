@@ -1,3 +1,4 @@
+import { BadRequestError } from '@lambdalith/middleware';
 import type { VersionPrecondition } from '../domain/user-service';
 
 // Strong, quoted, derived from the version only: equal tags mean the same stored version of the same
@@ -11,15 +12,19 @@ export function entityTag(version: number): string {
 
 /**
  * Reads `If-Match` (RFC 9110 §13.1.1). `If-Match` uses the strong comparison, so weak tags (`W/"…"`) and
- * tags that are not ours match nothing, which the service answers with 412.
+ * tags that are not ours match nothing, which the service answers with 412. Exactly one tag is accepted:
+ * a list of every version would match whatever the current one is, which is the `*` the service refuses.
+ * (Tags are quoted and ours never contain a comma, so a comma always separates two; repeated headers
+ * arrive comma-joined on every host.)
  */
 export function parseIfMatch(header: string | undefined): VersionPrecondition {
   if (header === undefined || header.trim() === '') return { kind: 'absent' };
   if (header.trim() === '*') return { kind: 'any' };
-  const versions: number[] = [];
-  for (const candidate of header.split(',')) {
-    const match = TAG.exec(candidate.trim());
-    if (match?.[1] !== undefined) versions.push(Number(match[1]));
+  if (header.includes(',')) {
+    throw new BadRequestError('If-Match must name exactly one ETag, the one of the version you read', {
+      code: 'INVALID_IF_MATCH',
+    });
   }
-  return { kind: 'versions', versions };
+  const match = TAG.exec(header.trim());
+  return { kind: 'versions', versions: match?.[1] === undefined ? [] : [Number(match[1])] };
 }

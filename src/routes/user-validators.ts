@@ -22,8 +22,36 @@ function rule(violation: (value: string) => string | undefined): (value: unknown
 
 const MUST_BE_A_STRING = 'must be a string';
 
+/**
+ * Address syntax per validator.js's isEmail (the validator express-validator ships): a bare address, no
+ * display name (`Ada <ada@example.com>`), no quoted local part (`"<script>"@x.test`, which could carry
+ * any character), a real domain with a TLD (no IP literals). Surrounding whitespace is trimmed first, as
+ * the domain's canonical form does.
+ */
+const ADDRESS_SYNTAX = {
+  allow_display_name: false,
+  require_display_name: false,
+  allow_utf8_local_part: true,
+  require_tld: true,
+  allow_ip_domain: false,
+  ignore_max_length: false,
+  blacklisted_chars: '"',
+};
+
+function emailField(chain: ValidationChain): ValidationChain {
+  return chain
+    .isString()
+    .withMessage(MUST_BE_A_STRING)
+    .bail()
+    .trim()
+    .custom(rule(emailViolation))
+    .bail()
+    .isEmail(ADDRESS_SYNTAX)
+    .withMessage('must be an email address');
+}
+
 export const registerRules: ValidationChain[] = [
-  body('email').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(emailViolation)),
+  emailField(body('email')),
   body('password').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(passwordPolicyViolation)),
   body('name').isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(nameViolation)),
 ];
@@ -43,12 +71,15 @@ export const loginRules: ValidationChain[] = [
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
 ];
 
-export const userIdRules: ValidationChain[] = [param('id').isUUID().withMessage('must be a user id (a UUID)')];
+// UUIDs are case-insensitive (RFC 9562 §4); ours are stored lowercase, so an id in capitals names the same user.
+export const userIdRules: ValidationChain[] = [
+  param('id').isUUID().withMessage('must be a user id (a UUID)').bail().toLowerCase(),
+];
 
 export const updateUserRules: ValidationChain[] = [
   ...userIdRules,
   body('name').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(nameViolation)),
-  body('email').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(emailViolation)),
+  emailField(body('email').optional()),
   body('password').optional().isString().withMessage(MUST_BE_A_STRING).bail().custom(rule(passwordPolicyViolation)),
   body('currentPassword')
     .optional()
@@ -57,8 +88,12 @@ export const updateUserRules: ValidationChain[] = [
     .bail()
     .isLength({ min: 1, max: MAX_SUBMITTED_PASSWORD_LENGTH })
     .withMessage(`must be 1 to ${MAX_SUBMITTED_PASSWORD_LENGTH} characters long`),
+  // isIn alone checks each element of an array (["user"] would pass and be stored as a list): a string first.
   body('role')
     .optional()
+    .isString()
+    .withMessage(MUST_BE_A_STRING)
+    .bail()
     .isIn(ROLES)
     .withMessage(`must be one of ${ROLES.join(', ')}`),
 ];

@@ -141,7 +141,8 @@ describe('the environment the template sets', () => {
       )[functionId] ?? {};
     const declared = Object.keys(functionEnvironment(template, functionId, stack));
 
-    const config = loadConfig({ ...lambdaEnvironment(), ...overrides }, silentIo);
+    // SAM CLI's local invoke adds AWS_SAM_LOCAL=true to the function's environment.
+    const config = loadConfig({ ...lambdaEnvironment(), AWS_SAM_LOCAL: 'true', ...overrides }, silentIo);
 
     expect(Object.keys(overrides).filter((name) => !declared.includes(name))).toEqual([]);
     expect(config).toMatchObject({

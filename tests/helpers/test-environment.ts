@@ -6,8 +6,12 @@ import { TEST_TABLE_NAME } from './test-table';
 
 export { TEST_TABLE_NAME };
 
-/** A fixed 48-byte test secret: long enough for the HS256 rule, obviously not a real one. */
-export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-test-secret!';
+/**
+ * A fixed test secret: 48 random bytes in base64url (`crypto.randomBytes(48)`), published here, so never a
+ * real one. Random, not a readable phrase, because a JWT_SECRET configured in Lambda must carry 32 bytes of
+ * entropy (config.ts).
+ */
+export const TEST_JWT_SECRET = 'u7TE_GAG2_K5uVXI5aWIDHGdJgoXLYvyNE6Mjoj-V5vljbFrvU11s72swEd3S4v_';
 
 /** The endpoint of the DynamoDB Local that jest's global setup started. */
 export function testDynamoDbEndpoint(): string {

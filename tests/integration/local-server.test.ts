@@ -1,8 +1,17 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect, createServer as createNetServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -291,4 +300,52 @@ describe('npm start (dist/server.js)', () => {
     expect(stderr).not.toContain('not-a-port');
     expect(processesMentioning(dataDir)).toEqual([]);
   }, 60_000);
+
+  // Issue 9 items 2, 11 and 13 through the built server, as `npm start` runs it.
+  it('starts despite a stale DATA_DIR claim naming a PID now used by another process, keeps DATA_DIR private, and its DynamoDB Local answers on loopback only', async () => {
+    // Arrange: DATA_DIR left 0755 by an older version, with the claim of a server that crashed before a
+    // reboot; its PID now belongs to a running process that is not a lambdalith server (this test's own).
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'lambdalith-server-')), 'data');
+    mkdirSync(dataDir);
+    chmodSync(dataDir, 0o755);
+    writeFileSync(
+      join(dataDir, 'dynamodb-endpoint.json'),
+      JSON.stringify({ pid: process.pid, endpoint: 'http://127.0.0.1:9' }),
+    );
+    const otherAddresses = Object.values(networkInterfaces())
+      .flatMap((entries) => entries ?? [])
+      .filter((entry) => !entry.internal && entry.family === 'IPv4')
+      .map((entry) => entry.address);
+    const reaches = (host: string, port: number): Promise<boolean> =>
+      new Promise((resolveReach) => {
+        const socket = connect({ host, port, timeout: 2_000 });
+        const settle = (reached: boolean): void => {
+          socket.destroy();
+          resolveReach(reached);
+        };
+        socket.once('connect', () => settle(true));
+        socket.once('timeout', () => settle(false));
+        socket.once('error', () => settle(false));
+      });
+
+    // Act
+    const server = await startServer(dataDir);
+    const port = Number(new URL(server.dynamodbEndpoint).port);
+    const reached = await Promise.all(
+      [...otherAddresses, '127.0.0.2'].map(async (address) => ({ address, reached: await reaches(address, port) })),
+    );
+    const modes = ['.', ...readdirSync(dataDir, { recursive: true, encoding: 'utf8' })].map((path) => {
+      const stats = statSync(join(dataDir, path));
+      return { path, mode: stats.mode & 0o777, expected: stats.isDirectory() ? 0o700 : 0o600 };
+    });
+    server.process.kill('SIGINT');
+    const exit = await exitOf(server.process);
+
+    // Assert
+    expect(new URL(server.dynamodbEndpoint).hostname).toBe('127.0.0.1');
+    expect(reached.filter((entry) => entry.reached)).toEqual([]);
+    expect(modes.filter((entry) => entry.mode !== entry.expected)).toEqual([]);
+    expect(modes.map((entry) => entry.path)).toEqual(expect.arrayContaining(['dev-jwt-secret', 'dynamodb']));
+    expect(exit).toEqual({ code: 0, signal: null });
+  }, 120_000);
 });

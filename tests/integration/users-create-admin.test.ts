@@ -235,7 +235,11 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
 
     // Assert
     expect(code).toBe(0);
-    expect(announced).toEqual({ pid: process.pid, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(announced).toEqual({
+      pid: process.pid,
+      started: expect.any(String),
+      endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
     expect(await serverStart).toBeInstanceOf(DataDirInUseError);
     expect(existsSync(runningDynamoDbFile(dataDir))).toBe(false);
   });

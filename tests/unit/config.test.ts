@@ -198,7 +198,7 @@ describe('loadConfig in Lambda', () => {
   it('accepts JWT_SECRET alone, as sam local start-api passes it', () => {
     const { JWT_SECRET_ARN: _arn, ...env } = lambdaEnv;
 
-    expect(loadConfig({ ...env, JWT_SECRET: SECRET }, quietIo()).auth.jwtSecret).toEqual({
+    expect(loadConfig({ ...env, AWS_SAM_LOCAL: 'true', JWT_SECRET: SECRET }, quietIo()).auth.jwtSecret).toEqual({
       kind: 'value',
       value: SECRET,
     });

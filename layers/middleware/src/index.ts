@@ -31,6 +31,11 @@ export { notFound, methodNotAllowed } from './errors/routing';
 export { jsonBody, type JsonBodyMiddleware, type JsonBodyOptions } from './body/json-body';
 export { withLambdaInvoke, getLambdaInvoke, type LambdaInvoke, type LambdaHttpEvent } from './context/lambda-invoke';
 export {
+  rejectIncompleteHttpEvents,
+  type EventGuardLogger,
+  type EventGuardOptions,
+} from './context/lambda-event-guard';
+export {
   requestContext,
   getRequestContext,
   requestContextOf,

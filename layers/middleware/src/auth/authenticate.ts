@@ -11,7 +11,7 @@ import {
 } from 'jose';
 import { getLambdaInvoke } from '../context/lambda-invoke';
 import { requestContextOf, type Principal } from '../context/request-context';
-import { ServiceUnavailableError, UnauthorizedError } from '../errors/http-errors';
+import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../errors/http-errors';
 import {
   assertFunction,
   assertIntegerInRange,
@@ -93,6 +93,9 @@ const KEY_POINTING_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 // Far above any real token; the cap stops a huge header from costing a base64 decode and a MAC.
 const MAX_TOKEN_LENGTH = 8_192;
+// OpenID Connect Core §2: `sub` is at most 255 ASCII characters. A longer one, even validly signed, is no
+// subject of ours, and must not reach a store whose keys have limits of their own (DynamoDB: 2 KB).
+const MAX_SUBJECT_LENGTH = 255;
 
 const AUTHENTICATE_OPTIONS: OptionKeys<AuthenticateOptions> = {
   hs256Secret: true,
@@ -217,9 +220,25 @@ function jwksProvider(factory: string, options: AuthenticateOptions, shared: JWT
 function bearerToken(req: Request): string {
   const header = req.headers.authorization;
   if (header === undefined || header === '') throw new UnauthorizedError('Authentication required');
+  // Two Authorization headers: node:http keeps the first and drops the rest (only rawHeaders has both);
+  // API Gateway, Function URLs and serverless-express join them with commas, which no bearer token contains.
+  // Which one a proxy or cache in front would have used is unknowable, so neither is.
+  if (header.includes(',') || authorizationHeaderCount(req) > 1) {
+    throw new BadRequestError('Send exactly one Authorization header', {
+      code: 'MULTIPLE_AUTHORIZATION_HEADERS',
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_request"' },
+    });
+  }
   const token = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header)?.[1] : undefined;
   if (token === undefined) throw invalidToken('Send the access token as "Authorization: Bearer <token>"');
   return token;
+}
+
+function authorizationHeaderCount(req: Request): number {
+  let count = 0;
+  const raw = Array.isArray(req.rawHeaders) ? req.rawHeaders : [];
+  for (let index = 0; index < raw.length; index += 2) if (raw[index]?.toLowerCase() === 'authorization') count += 1;
+  return count;
 }
 
 async function verify(
@@ -250,6 +269,7 @@ async function verify(
       const { payload } = await jwtVerify(token, provider.getKey, provider.verification);
       if (!providerAudienceMatches(payload, provider.audience))
         throw invalidToken(undefined, new Error('audience mismatch'));
+      if (!isAccessToken(payload)) throw invalidToken(undefined, new Error('not an access token (token_use)'));
       return asVerifiedClaims(payload);
     }
     const { payload } = await jwtVerify(token, appKey, appVerification);
@@ -275,11 +295,21 @@ function providerAudienceMatches(payload: JWTPayload, audience: string): boolean
   return payload['client_id'] === audience;
 }
 
+// Cognito signs ID tokens and access tokens with the same keys, and an ID token's `aud` is the app client
+// id, the very audience configured for access tokens: only `token_use` (always set by Cognito: `id` or
+// `access`) tells them apart. A token that says what it is must say `access`.
+function isAccessToken(payload: JWTPayload): boolean {
+  const tokenUse = payload['token_use'];
+  return tokenUse === undefined || tokenUse === 'access';
+}
+
 function asVerifiedClaims(payload: JWTPayload): VerifiedClaims {
   const { sub, iat, exp } = payload;
   if (typeof sub !== 'string' || sub === '' || typeof iat !== 'number' || typeof exp !== 'number') {
     throw invalidToken(undefined, new Error('sub, iat or exp has the wrong type'));
   }
+  if (sub.length > MAX_SUBJECT_LENGTH)
+    throw invalidToken(undefined, new Error(`sub is longer than ${MAX_SUBJECT_LENGTH} characters`));
   return { ...payload, sub, iat, exp };
 }
 

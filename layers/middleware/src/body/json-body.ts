@@ -3,6 +3,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/http-errors';
 import { bodyTooLargeError, invalidBodyError, malformedJsonError, unsupportedBodyEncodingError } from './body-errors';
 import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
+import { parseMediaType } from './media-type';
 
 /**
  * Options of {@link jsonBody}.
@@ -108,8 +109,12 @@ function limitInBytes(limit: unknown): number {
   );
 }
 
+// Parsed by the grammar, so a quoted parameter cannot hide the real charset, and a header the grammar
+// refuses (or one naming charset twice) is refused too: what body-parser would make of it is anyone's guess.
 function isUtf8(req: Request): boolean {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1];
+  const mediaType = parseMediaType(req.headers['content-type'] ?? '');
+  if (mediaType === undefined) return false;
+  const charset = mediaType.parameters.get('charset');
   return charset === undefined || charset.toLowerCase() === 'utf-8';
 }
 

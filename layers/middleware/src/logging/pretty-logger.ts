@@ -17,12 +17,15 @@ export class PrettyLogger extends Logger {
     const attributes = log.getAttributes();
     const time = typeof attributes['timestamp'] === 'string' ? attributes['timestamp'].slice(11, 23) : '';
     const level = String(attributes['level'] ?? '').padEnd(5);
-    let line = `${time} ${level} ${String(attributes['message'] ?? '')}`;
+    let line = `${time} ${level} ${escapeControlCharacters(String(attributes['message'] ?? ''))}`;
     let details = '';
     for (const [key, value] of Object.entries(attributes)) {
       if (LAYOUT_KEYS.has(key) || value === undefined) continue;
-      if (value instanceof Error) details += `\n  ${key}: ${inspect(value).replaceAll('\n', '\n  ')}`;
-      else line += ` ${key}=${formatValue(key, value)}`;
+      const name = escapeControlCharacters(key);
+      // A stack keeps its line breaks (each indented under the entry); every other control character is escaped.
+      if (value instanceof Error)
+        details += `\n  ${name}: ${inspect(value).split('\n').map(escapeControlCharacters).join('\n  ')}`;
+      else line += ` ${name}=${escapeControlCharacters(formatValue(key, value))}`;
     }
     const stream = logLevel >= LogLevelThreshold.WARN ? process.stderr : process.stdout;
     stream.write(`${line}${details}\n`);
@@ -32,6 +35,19 @@ export class PrettyLogger extends Logger {
   protected override createLogger(options?: ConstructorOptions): Logger {
     return new PrettyLogger(options);
   }
+}
+
+// C0 and C1 controls (ESC starts terminal escape sequences, CR and LF forge lines, NUL and BEL misbehave),
+// DEL, the Unicode line and paragraph separators and the bidirectional overrides that reorder what a reader
+// sees: request data (an email, a header) can carry any of them, and a terminal must not act on them.
+const UNSAFE_FOR_TERMINALS = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/** `text` with every control character written as a visible `\u001b`-style escape. */
+function escapeControlCharacters(text: string): string {
+  return text.replace(
+    UNSAFE_FOR_TERMINALS,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function formatValue(key: string, value: unknown): string {

@@ -77,7 +77,16 @@ export function corsPolicy(options: CorsPolicyOptions): RequestHandler {
     maxAge: 600,
     optionsSuccessStatus: 204,
   });
+  const allowed = new Set(origins);
   return function corsPolicyMiddleware(req, res, next) {
+    // Another origin gets no CORS header at all, preflight included (the cors package would still answer
+    // a preflight with the allowed methods and headers): the request simply goes on without CORS.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowed.has(origin)) {
+      res.vary('Origin');
+      next();
+      return;
+    }
     handleCors(req, res, next);
   };
 }

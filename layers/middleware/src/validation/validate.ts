@@ -53,9 +53,9 @@ export function validate(...chains: ValidationChain[]): RequestHandler {
       // A repeated parameter's own error says it all; what the chains made of the array would only confuse.
       const repeatedFields = new Set(repeated.map((error) => error.field));
       const chainErrors = validationResult(req).array({ onlyFirstError: true }).flatMap(toFieldErrors);
-      const errors = [...repeated, ...chainErrors.filter((error) => !repeatedFields.has(error.field))];
+      const errors = dedupe([...repeated, ...chainErrors.filter((error) => !repeatedFields.has(error.field))]);
       if (errors.length > 0) {
-        next(new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: dedupe(errors) }));
+        next(validationFailed(errors));
         return;
       }
       next();
@@ -113,6 +113,21 @@ function toFieldErrors(error: ValidationError): FieldError[] {
 // A chain's message may be anything a custom validator threw; only strings are fit for a client.
 function messageOf(message: unknown): string {
   return typeof message === 'string' && message !== '' ? message : 'Invalid value';
+}
+
+/**
+ * At most this many field errors are listed: a body of thousands of unknown fields must not become a
+ * response many times its size. The detail says how many more there were.
+ */
+export const MAX_LISTED_ERRORS = 20;
+
+function validationFailed(errors: readonly FieldError[]): BadRequestError {
+  const unlisted = errors.length - MAX_LISTED_ERRORS;
+  const detail =
+    unlisted > 0
+      ? `The request is invalid: ${errors.length} errors, the first ${MAX_LISTED_ERRORS} listed (${unlisted} more)`
+      : 'The request is invalid';
+  return new BadRequestError(detail, { code: 'VALIDATION_FAILED', errors: errors.slice(0, MAX_LISTED_ERRORS) });
 }
 
 function dedupe(errors: readonly FieldError[]): FieldError[] {

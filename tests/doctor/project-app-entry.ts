@@ -2,12 +2,14 @@
 // doctor loads JavaScript, and src/ is TypeScript with extensionless imports). It wires createApp() the way
 // src/lambda.ts does, with Lambda's configuration pointed at nothing real. Building the dependencies connects to
 // nothing (the AWS clients connect on first use), and the doctor refuses every connection anyway.
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { buildDependencies } from '../../src/dependencies';
 import { sesEmailSender } from '../../src/email/ses-email-sender';
 
-const jwtSecret = 'doctor-secret-doctor-secret-doctor-secret-doctor!';
+// Random, as a deployed secret is: Lambda's configuration refuses a guessable JWT_SECRET.
+const jwtSecret = randomBytes(48).toString('base64url');
 const config = loadConfig(
   {
     AWS_LAMBDA_FUNCTION_NAME: 'lambdalith-doctor',

@@ -14,7 +14,7 @@ import { runDoctor } from '../doctor/run-doctor';
 // serves requests through it under plain Node, in its local host and in its Lambda host.
 
 const fixtureDir = resolve(__dirname, '../fixtures/adopting');
-const httpApiEvent = resolve(__dirname, '../fixtures/events/apigw-http-v2-proxy.json');
+const httpApiEvent = resolve(__dirname, '../../packages/testing/events/apigw-http-v2-proxy.json');
 let appDir = '';
 
 beforeAll(() => {

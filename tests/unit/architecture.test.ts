@@ -16,7 +16,7 @@ type Layer = 'host' | 'wiring' | 'routes' | 'openapi' | 'domain' | 'data' | 'ema
 const LAYERS: ReadonlyArray<readonly [RegExp, Layer]> = [
   [/^src\/(lambda|server|create-admin)\.ts$/, 'host'],
   [/^src\/(app|dependencies)\.ts$/, 'wiring'],
-  [/^src\/(config|secrets|layer-compatibility)\.ts$/, 'config'],
+  [/^src\/(config|secrets|secret-strength|layer-compatibility)\.ts$/, 'config'],
   [/^src\/routes\//, 'routes'],
   [/^src\/openapi\//, 'openapi'],
   [/^src\/domain\//, 'domain'],

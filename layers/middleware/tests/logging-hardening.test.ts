@@ -2,6 +2,7 @@ import { createLogger } from '@lambdalith/middleware';
 import { captureOutput, type CapturedOutput } from './helpers/capture-output';
 
 // Raw C0/C1 controls, DEL, line separators and bidi overrides: what a terminal would act on.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this test's point.
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 let output: CapturedOutput;

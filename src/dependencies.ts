@@ -5,9 +5,11 @@ import type { AppDependencies } from './app';
 import type { Config } from './config';
 import { createDocumentClient } from './data/dynamodb-client';
 import { isDynamoDbUnavailable } from './data/dynamodb-errors';
+import { DynamoDbOrderRepository } from './data/dynamodb-order-repository';
 import { DynamoDbRateLimitStore } from './data/dynamodb-rate-limit-store';
 import { DynamoDbUserRepository } from './data/dynamodb-user-repository';
 import { tableReadiness } from './data/table-readiness';
+import { OrderService } from './domain/order-service';
 import { PaginationCursorCodec } from './domain/pagination-cursor';
 import { PasswordHasher } from './domain/password-hasher';
 import { UserService } from './domain/user-service';
@@ -57,6 +59,10 @@ export function buildDependencies(config: Config, secrets: ResolvedSecrets, host
     isStoreUnavailable: isDynamoDbUnavailable,
     users: buildUserService(config, secrets.jwtSecret, { documentClient, logger, metrics, emails: host.emailSender(logger) }),
     tokenVerification: tokenVerification(config, secrets.jwtSecret),
+    orders: new OrderService({
+      repository: new DynamoDbOrderRepository(documentClient, config.dynamodb.tableName),
+      cursors: new PaginationCursorCodec({ secret: secrets.jwtSecret, ttlSeconds: CURSOR_TTL_SECONDS }),
+    }),
   };
 }
 

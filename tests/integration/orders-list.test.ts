@@ -10,8 +10,10 @@ interface Page {
   readonly nextCursor: string | null;
 }
 
-async function pageOf(app: Express, userId: string, query: string): Promise<request.Response & { body: Page }> {
-  return (await request(app).get(`/orders${query}`).set(await bearer(userId))) as request.Response & { body: Page };
+type PageResponse = Omit<request.Response, 'body'> & { body: Page };
+
+async function pageOf(app: Express, userId: string, query: string): Promise<PageResponse> {
+  return (await request(app).get(`/orders${query}`).set(await bearer(userId))) as PageResponse;
 }
 
 describe('GET /orders', () => {

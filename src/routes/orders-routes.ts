@@ -27,7 +27,7 @@ export function ordersRoutes({ orders, requireUser }: OrdersRoutesDependencies):
 
   router
     .route('/orders')
-    .post(requireUser, jsonBody({ limit: '32kb' }), async (req, res) => {
+    .post(requireUser, jsonBody(), async (req, res) => {
       // The body goes to the domain's strict reader as parsed: it is the validation (see order-validators.ts).
       const placed = await orders.placeOrder(callerOf(req), idempotencyKeyOf(req.get('Idempotency-Key')), req.body as unknown);
       if (placed.replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');

@@ -4,6 +4,7 @@ import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import { DynamoDbOrderRepository } from '../../src/data/dynamodb-order-repository';
 import { payloadFingerprint } from '../../src/domain/idempotency';
 import { readOrderDraft } from '../../src/domain/order';
+import { createTestApp } from '../helpers/test-app';
 import { TEST_TABLE_NAME } from '../helpers/test-environment';
 import { bearer, seedUser } from '../helpers/user-fixtures';
 import {
@@ -426,5 +427,27 @@ describe('POST /orders', () => {
         expect(response).toMatchObject({ headers: { 'retry-after': expect.stringMatching(/^\d+$/) }, body: { code: 'IDEMPOTENCY_KEY_IN_PROGRESS' } });
       }
     });
+  });
+});
+
+describe('POST /orders from a browser on an allowed origin (CORS)', () => {
+  const origin = 'https://shop.example.com';
+  const { app } = createTestApp({ CORS_ORIGINS: origin });
+
+  it('allows the Idempotency-Key header in the preflight and exposes Location, ETag and Idempotent-Replayed', async () => {
+    // Act
+    const preflight = await request(app)
+      .options('/orders')
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type,idempotency-key');
+    const user = await seedUser();
+    const placed = await placeOrder(app, user.id);
+
+    // Assert
+    expect(preflight).toMatchObject({ status: 204, headers: { 'access-control-allow-headers': expect.stringContaining('Idempotency-Key') } });
+    expect(placed.status).toBe(201);
+    const actual = await request(app).get('/orders').set('Origin', origin).set(await bearer(user.id));
+    expect(actual.headers['access-control-expose-headers']?.split(',')).toEqual(expect.arrayContaining(['ETag', 'Location', 'Idempotent-Replayed']));
   });
 });

@@ -18,8 +18,12 @@ export interface CorsPolicyOptions {
 }
 
 const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'];
-const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+// Idempotency-Key: the IETF draft's request header, so that browsers may retry writes safely; Idempotent-Replayed
+// marks a replayed response (the name Stripe uses).
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key'];
+const EXPOSED_HEADERS = [
+  'ETag', 'Location', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotent-Replayed',
+];
 
 /**
  * CORS from an allowlist. An allowed origin is echoed in `Access-Control-Allow-Origin` (with

@@ -157,9 +157,13 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return result.Item === undefined ? undefined : fromOrderItem(result.Item);
   }
 
-  async listByOwner(ownerId: string, status: OrderStatus | undefined, limit: number, after: ListPosition | undefined): Promise<OrderPage> {
-    const index = status === undefined ? ({ name: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK', partition: ownerOrdersPartition(ownerId) } as const)
-      : ({ name: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK', partition: ownerStatusOrdersPartition(ownerId, status) } as const);
+  async listByOwner(
+    ownerId: string,
+    status: OrderStatus | undefined,
+    limit: number,
+    after: ListPosition | undefined,
+  ): Promise<OrderPage> {
+    const index = listingIndex(ownerId, status);
     const isPosition = (position: Readonly<Record<string, unknown>>): position is ListPosition =>
       isListingPosition(position, index.pk, index.sk, index.partition);
     if (after !== undefined && !isPosition(after)) throw new InvalidListPositionError();
@@ -239,6 +243,13 @@ export class DynamoDbOrderRepository implements OrderRepository {
     if (attempt >= MAX_ATTEMPTS) throw new WriteContentionError({ cause });
     await this.sleep(this.random() * BASE_RETRY_DELAY_MS * 2 ** attempt);
   }
+}
+
+/** The index and partition of one owner's orders: GSI1 for all of them, GSI2 for those in one status. */
+function listingIndex(ownerId: string, status: OrderStatus | undefined): { name: string; pk: string; sk: string; partition: string } {
+  return status === undefined
+    ? { name: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK', partition: ownerOrdersPartition(ownerId) }
+    : { name: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK', partition: ownerStatusOrdersPartition(ownerId, status) };
 }
 
 function failedCondition(reason: CancellationReason | undefined): boolean {

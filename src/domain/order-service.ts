@@ -6,7 +6,15 @@ import {
   idempotencyKeyViolation,
   payloadFingerprint,
 } from './idempotency';
-import { orderTotal, publicOrder, readOrderDraft, type Order, type OrderDraft, type OrderStatus, type StoredOrder } from './order';
+import {
+  orderTotal,
+  publicOrder,
+  readOrderDraft,
+  type Order,
+  type OrderDraft,
+  type OrderStatus,
+  type StoredOrder,
+} from './order';
 import {
   IdempotencyKeyInProgressError,
   IdempotencyKeyMismatchError,
@@ -31,6 +39,15 @@ export interface VersionedOrder {
 /** The outcome of placing an order: the order, and whether it is the stored response of an earlier request. */
 export interface PlacedOrder extends VersionedOrder {
   readonly replayed: boolean;
+}
+
+/** Which page of which owner's orders. */
+export interface OrderListQuery {
+  readonly limit: number;
+  readonly cursor: string | undefined;
+  readonly status: OrderStatus | undefined;
+  /** Whose orders (admins only); `undefined`: the actor's own. */
+  readonly userId: string | undefined;
 }
 
 export interface OrderServiceOptions {
@@ -86,7 +103,8 @@ export class OrderService {
       // As Powertools does: the payload is checked before the status, so a mismatch is reported even in progress.
       if (existing.payloadHash !== claim.payloadHash) throw new IdempotencyKeyMismatchError();
       if (existing.status === 'in-progress') {
-        throw new IdempotencyKeyInProgressError(Math.max(1, Math.ceil((existing.inProgressExpiresAtMs - nowMs) / 1_000)));
+        const secondsLeft = Math.ceil((existing.inProgressExpiresAtMs - nowMs) / 1_000);
+        throw new IdempotencyKeyInProgressError(Math.max(1, secondsLeft));
       }
       // The stored response is the order as it was created (version 1), whatever happened to it since.
       return { order: existing.response, version: 1, replayed: true };
@@ -127,7 +145,7 @@ export class OrderService {
    */
   async listOrders(
     actor: Actor,
-    page: { readonly limit: number; readonly cursor: string | undefined; readonly status: OrderStatus | undefined; readonly userId: string | undefined },
+    page: OrderListQuery,
   ): Promise<{ orders: Order[]; nextCursor: string | null }> {
     const ownerId = page.userId ?? actor.userId;
     if (ownerId !== actor.userId && actor.role !== 'admin') {

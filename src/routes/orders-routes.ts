@@ -1,6 +1,8 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { jsonBody, methodNotAllowed, validate, validatedData } from '@lambdalith/middleware';
 import type { OrderStatus } from '../domain/order';
+import type { OrderAction } from '../domain/order-state';
+import type { Actor } from '../domain/user';
 import { ORDER_PAGE_DEFAULT_SIZE, type OrderService, type VersionedOrder } from '../domain/order-service';
 import { callerOf } from './caller';
 import { entityTag } from './entity-tag';
@@ -29,14 +31,20 @@ export function ordersRoutes({ orders, requireUser }: OrdersRoutesDependencies):
     .route('/orders')
     .post(requireUser, jsonBody(), async (req, res) => {
       // The body goes to the domain's strict reader as parsed: it is the validation (see order-validators.ts).
-      const placed = await orders.placeOrder(callerOf(req), idempotencyKeyOf(req.get('Idempotency-Key')), req.body as unknown);
+      const key = idempotencyKeyOf(req.get('Idempotency-Key'));
+      const placed = await orders.placeOrder(callerOf(req), key, req.body as unknown);
       if (placed.replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
       res.status(201).location(`/orders/${placed.order.id}`);
       sendOrder(res, placed);
     })
     .get(requireUser, validate(...listOrdersRules), async (req, res) => {
-      const { limit, cursor, status, userId } = validatedData<{ limit?: number; cursor?: string; status?: OrderStatus; userId?: string }>(req);
-      const page = await orders.listOrders(callerOf(req), { limit: limit ?? ORDER_PAGE_DEFAULT_SIZE, cursor, status, userId });
+      const query = validatedData<{ limit?: number; cursor?: string; status?: OrderStatus; userId?: string }>(req);
+      const page = await orders.listOrders(callerOf(req), {
+        limit: query.limit ?? ORDER_PAGE_DEFAULT_SIZE,
+        cursor: query.cursor,
+        status: query.status,
+        userId: query.userId,
+      });
       res.json({ items: page.orders, nextCursor: page.nextCursor });
     })
     .all(methodNotAllowed());
@@ -49,11 +57,12 @@ export function ordersRoutes({ orders, requireUser }: OrdersRoutesDependencies):
     })
     .all(methodNotAllowed());
 
-  for (const [action, take] of [
-    ['cancel', (actor, id) => orders.cancelOrder(actor, id)],
-    ['pay', (actor, id) => orders.payOrder(actor, id)],
-    ['ship', (actor, id) => orders.shipOrder(actor, id)],
-  ] as const satisfies readonly (readonly [string, (actor: ReturnType<typeof callerOf>, id: string) => Promise<VersionedOrder>])[]) {
+  const transitions: Readonly<Record<OrderAction, (actor: Actor, id: string) => Promise<VersionedOrder>>> = {
+    cancel: (actor, id) => orders.cancelOrder(actor, id),
+    pay: (actor, id) => orders.payOrder(actor, id),
+    ship: (actor, id) => orders.shipOrder(actor, id),
+  };
+  for (const [action, take] of Object.entries(transitions)) {
     router
       .route(`/orders/:id/${action}`)
       .post(requireUser, validate(...orderIdRules), async (req, res) => {

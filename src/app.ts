@@ -12,12 +12,14 @@ import {
   type Metrics,
   type RateLimitStore,
 } from '@lambdalith/middleware';
+import type { OrderService } from './domain/order-service';
 import type { ReadinessCheck } from './domain/readiness';
 import type { UserService } from './domain/user-service';
 import { apiDocsRoutes } from './routes/api-docs-routes';
 import { authRoutes } from './routes/auth-routes';
 import { authenticateCaller, type TokenVerification } from './routes/caller';
 import { healthRoutes } from './routes/health-routes';
+import { ordersRoutes } from './routes/orders-routes';
 import { problemMap } from './routes/problem-map';
 import { usersRoutes } from './routes/users-routes';
 
@@ -34,6 +36,7 @@ export interface AppDependencies {
   /** Whether a store failure means "unavailable right now" (answered 503 with `Retry-After`). */
   readonly isStoreUnavailable: (error: unknown) => boolean;
   readonly users: UserService;
+  readonly orders: OrderService;
   /** How `authenticate()` verifies the app's tokens. */
   readonly tokenVerification: TokenVerification;
 }
@@ -80,6 +83,7 @@ export function createApp(deps: AppDependencies): Express {
   // demoted admin loses admin at once, not when the token expires.
   const requireUser = authenticateCaller(deps.users, deps.tokenVerification);
   app.use(usersRoutes({ users: deps.users, requireUser }));
+  app.use(ordersRoutes({ orders: deps.orders, requireUser }));
   app.use(apiDocsRoutes(deps));
 
   // Last: every error becomes a problem response; the problem map decides the domain errors' statuses.

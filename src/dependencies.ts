@@ -12,9 +12,11 @@ import type { AppDependencies } from './app';
 import type { Config } from './config';
 import { createDocumentClient } from './data/dynamodb-client';
 import { isDynamoDbUnavailable } from './data/dynamodb-errors';
+import { DynamoDbOrderRepository } from './data/dynamodb-order-repository';
 import { DynamoDbRateLimitStore } from './data/dynamodb-rate-limit-store';
 import { DynamoDbUserRepository } from './data/dynamodb-user-repository';
 import { tableReadiness } from './data/table-readiness';
+import { OrderService } from './domain/order-service';
 import { PaginationCursorCodec } from './domain/pagination-cursor';
 import { PasswordHasher } from './domain/password-hasher';
 import { UserService } from './domain/user-service';
@@ -76,6 +78,10 @@ export function buildDependencies(config: Config, secrets: ResolvedSecrets, host
       emails: host.emailSender(logger),
     }),
     tokenVerification: tokenVerification(config, secrets.jwtSecret),
+    orders: new OrderService({
+      repository: new DynamoDbOrderRepository(documentClient, config.dynamodb.tableName),
+      cursors: new PaginationCursorCodec({ secret: secrets.jwtSecret, ttlSeconds: CURSOR_TTL_SECONDS }),
+    }),
   };
 }
 

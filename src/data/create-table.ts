@@ -1,11 +1,13 @@
 import {
   CreateTableCommand,
+  UpdateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createTableInput, tableDefinition } from './table-definition';
 
 /**
@@ -17,7 +19,12 @@ export async function createTableIfMissing(
   tableName: string,
 ): Promise<'created' | 'exists'> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(
+      client,
+      tableName,
+      described.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName ?? '') ?? [],
+    );
     return 'exists';
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -36,4 +43,38 @@ export async function createTableIfMissing(
     }),
   );
   return 'created';
+}
+
+/**
+ * Adds the indexes of the table definition that a table made by an earlier version lacks (a `.data/` kept
+ * from before GSI2 existed), one at a time as DynamoDB requires, and waits until each is ACTIVE.
+ */
+async function addMissingIndexes(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  present: readonly string[],
+): Promise<void> {
+  const definition = createTableInput(tableName);
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexName === undefined || present.includes(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: definition.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
+      }),
+    );
+    for (let waitedMs = 0; ; waitedMs += 100) {
+      const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const added = described.Table?.GlobalSecondaryIndexes?.find(
+        (candidate) => candidate.IndexName === index.IndexName,
+      );
+      if (added?.IndexStatus === 'ACTIVE') break;
+      if (waitedMs >= 30_000)
+        throw new Error(`index ${index.IndexName} of table ${tableName} did not become ACTIVE within 30 s`);
+      await delay(100);
+    }
+  }
 }

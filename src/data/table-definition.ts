@@ -6,8 +6,11 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  * Single-table design (see the README's data model):
  * - `PK`/`SK`: the item's identity (`USER#<id>`/`PROFILE`, `EMAIL#<email>`/`EMAIL`, `RATE#…`/`WINDOW#…`).
- * - `GSI1`: `GSI1PK`/`GSI1SK` for newest-first listings (`USERS` / `<createdAt>#<id>`), read with Query.
- * - `expiresAt`: TTL in epoch seconds, for items that expire (rate-limit windows).
+ * - `GSI1`: `GSI1PK`/`GSI1SK` for newest-first listings (`USERS` / `<createdAt>#<id>`; one owner's orders,
+ *   `ORDERS#<userId>` / `<createdAt>#<id>`), read with Query.
+ * - `GSI2`: `GSI2PK`/`GSI2SK` for newest-first listings filtered in the key (one owner's orders in one status,
+ *   `ORDERS#<userId>#<status>` / `<createdAt>#<id>`; see `order-keys.ts`).
+ * - `expiresAt`: TTL in epoch seconds, for items that expire (rate-limit windows, idempotency records).
  */
 export const tableDefinition = {
   keySchema: [
@@ -19,6 +22,8 @@ export const tableDefinition = {
     { AttributeName: 'SK', AttributeType: 'S' },
     { AttributeName: 'GSI1PK', AttributeType: 'S' },
     { AttributeName: 'GSI1SK', AttributeType: 'S' },
+    { AttributeName: 'GSI2PK', AttributeType: 'S' },
+    { AttributeName: 'GSI2SK', AttributeType: 'S' },
   ],
   globalSecondaryIndexes: [
     {
@@ -26,6 +31,14 @@ export const tableDefinition = {
       KeySchema: [
         { AttributeName: 'GSI1PK', KeyType: 'HASH' },
         { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: 'GSI2',
+      KeySchema: [
+        { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+        { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
     },

@@ -2,6 +2,7 @@ import { MAX_CURSOR_LENGTH } from '../domain/pagination-cursor';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password-policy';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ROLES } from '../domain/user';
 import { USER_PAGE_DEFAULT_SIZE, USER_PAGE_MAX_SIZE } from '../domain/user-service';
+import { orderPaths, orderResponses, orderSchemas } from './orders-openapi';
 
 /**
  * The OpenAPI 3.1 description of the API, served at `GET /openapi.json`. Hand-written rather than
@@ -185,6 +186,10 @@ const paths: Record<string, Record<string, Operation>> = {
     delete: {
       tags: ['Users'],
       summary: 'Delete a user (self or admin)',
+      description:
+        "The user's orders are kept, unchanged, as the business's records (admins still reach them by id and with " +
+        '`GET /orders?userId=`); nothing of the deleted account can reach them again: its tokens stop working, and a ' +
+        'new account with the same email is a new user.',
       operationId: 'deleteUser',
       security: bearer,
       parameters: [userIdParameter],
@@ -196,6 +201,7 @@ const paths: Record<string, Record<string, Operation>> = {
       },
     },
   },
+  ...orderPaths,
   '/openapi.json': {
     get: {
       tags: ['Documentation'],
@@ -315,6 +321,7 @@ const components = {
         role: { enum: [...ROLES], description: 'Admins only.' },
       },
     },
+    ...orderSchemas,
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details.',
@@ -352,6 +359,7 @@ const components = {
     PayloadTooLarge: problemResponse('The body is too large'),
     UnsupportedMediaType: problemResponse('The body is not JSON'),
     TooManyRequests: problemResponse('Rate limit exceeded', { 'Retry-After': { schema: { type: 'integer' } } }),
+    ...orderResponses,
     ServiceUnavailable: problemResponse('The database is unavailable', {
       'Retry-After': { schema: { type: 'integer' } },
     }),
@@ -366,10 +374,10 @@ export function openApiDocument(version: string): Readonly<Record<string, unknow
       title: 'lambdalith',
       version,
       description:
-        'Users and auth on one Express app that runs as one AWS Lambda function. ' +
+        'Users, auth and orders on one Express app that runs as one AWS Lambda function. ' +
         'Errors are `application/problem+json`.',
     },
-    tags: [{ name: 'Auth' }, { name: 'Users' }, { name: 'Health' }, { name: 'Documentation' }],
+    tags: [{ name: 'Auth' }, { name: 'Users' }, { name: 'Orders' }, { name: 'Health' }, { name: 'Documentation' }],
     paths,
     components,
   };

@@ -7,6 +7,7 @@ import {
   PreconditionRequiredError,
   ServiceUnavailableError,
   UnauthorizedError,
+  UnprocessableEntityError,
   type HttpError,
 } from '@lambdalith/middleware';
 import {
@@ -23,6 +24,12 @@ import {
   WriteContentionError,
   type DomainError,
 } from '../domain/errors';
+import {
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyMismatchError,
+  OrderNotFoundError,
+  OrderStatusConflictError,
+} from '../domain/order-errors';
 import { InvalidCursorError } from '../domain/pagination-cursor';
 
 /**
@@ -79,6 +86,25 @@ export const PROBLEM_TABLE: readonly ProblemRow<DomainError>[] = [
       new ServiceUnavailableError('Too many concurrent changes to the same data; retry shortly', {
         cause: error,
         retryAfterSeconds: 1,
+      }),
+  ),
+  // Orders. The status conflict's message names the order's status: only its owner or an admin ever sees it.
+  row(OrderNotFoundError, () => new NotFoundError('Order not found', { code: 'ORDER_NOT_FOUND' })),
+  row(OrderStatusConflictError, (error) => new ConflictError(error.message, { code: 'ORDER_STATUS_CONFLICT' })),
+  // Idempotency-Key, as the IETF draft answers it: 409 while the first request runs, 422 for another payload.
+  row(
+    IdempotencyKeyInProgressError,
+    (error) =>
+      new ConflictError('A request with this Idempotency-Key is still being processed; retry later', {
+        code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      }),
+  ),
+  row(
+    IdempotencyKeyMismatchError,
+    () =>
+      new UnprocessableEntityError('This Idempotency-Key was already used with a different request payload', {
+        code: 'IDEMPOTENCY_KEY_REUSED',
       }),
   ),
   row(

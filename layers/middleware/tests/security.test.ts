@@ -110,7 +110,7 @@ describe('corsPolicy()', () => {
       headers: {
         'access-control-allow-origin': allowed,
         'access-control-allow-methods': 'GET,HEAD,POST,PUT,PATCH,DELETE',
-        'access-control-allow-headers': 'Authorization,Content-Type,If-Match,If-None-Match',
+        'access-control-allow-headers': 'Authorization,Content-Type,If-Match,If-None-Match,Idempotency-Key',
         'access-control-max-age': '600',
       },
     });

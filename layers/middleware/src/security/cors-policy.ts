@@ -18,7 +18,9 @@ export interface CorsPolicyOptions {
 }
 
 const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'];
+// Idempotency-Key: the IETF draft's request header, so that browsers may retry writes safely; Idempotent-Replayed
+// marks a replayed response (the name Stripe uses).
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key'];
 const EXPOSED_HEADERS = [
   'ETag',
   'Location',
@@ -27,6 +29,7 @@ const EXPOSED_HEADERS = [
   'RateLimit-Limit',
   'RateLimit-Remaining',
   'RateLimit-Reset',
+  'Idempotent-Replayed',
 ];
 
 const CORS_POLICY_OPTIONS: OptionKeys<CorsPolicyOptions> = { origins: true, credentials: true };

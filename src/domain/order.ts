@@ -62,7 +62,7 @@ export const SERVER_OWNED_ORDER_FIELDS = [
 // The largest total the limits allow is 50 × 1000 × 10^9 = 5 × 10^13, far below Number.MAX_SAFE_INTEGER
 // (≈ 9.007 × 10^15): integer arithmetic on JS numbers stays exact. orderTotal() still checks, so that raising a
 // limit one day cannot silently produce a rounded total.
-const LARGEST_TOTAL = ORDER_ITEMS_MAX * QUANTITY_MAX * UNIT_PRICE_MAX;
+export const LARGEST_ORDER_TOTAL = ORDER_ITEMS_MAX * QUANTITY_MAX * UNIT_PRICE_MAX;
 
 /** The total of `items` in minor units. Throws a `RangeError` if it would not be an exact integer. */
 export function orderTotal(items: readonly OrderItem[]): number {

@@ -14,7 +14,7 @@
 //   --out-local  build the local targets there instead of dist/ (the Dockerfile test does)
 //   --local-metafile   where to write the local build's esbuild metafile (none by default)
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { bundleMiddlewarePackage } from '../layers/middleware/scripts/build-package.mts';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -92,20 +92,28 @@ function layerProvidedNames(): string[] {
   return [...names];
 }
 
+/**
+ * How the function is bundled. The cold-start benchmark (scripts/bench/cold.ts) bundles its "hello" baseline
+ * with the same options, so the two differ only in what they contain.
+ */
+export const FUNCTION_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  sourcemap: true,
+  sourcesContent: false,
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+} as const satisfies BuildOptions;
+
 async function buildFunction(outDir: string, metafilePath: string | undefined): Promise<Metafile> {
   cleanOutputDir(outDir);
   const result = await build({
+    ...FUNCTION_BUNDLE_OPTIONS,
     entryPoints: { index: join(root, 'src/lambda.ts') },
     outdir: outDir,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    sourcemap: true,
-    sourcesContent: false,
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
     external: layerProvidedNames(),
     define: { __MIDDLEWARE_BUILT_AGAINST__: JSON.stringify(layerPackage.version) },
     metafile: true,

@@ -107,9 +107,12 @@ function writeLatestSection(command: string, date: string, reports: readonly [st
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
+  // Benchmark names come first; everything from the first option on is options (the modules parse their own).
+  const firstOption = argv.findIndex((arg) => arg.startsWith('-'));
+  const positionals = firstOption < 0 ? argv : argv.slice(0, firstOption);
+  const options = firstOption < 0 ? [] : argv.slice(firstOption);
+  const { values } = parseArgs({
+    args: options,
     strict: false,
     options: { smoke: { type: 'boolean', default: false }, results: { type: 'string' } },
   });
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const bench = await loadBench(name, BENCHES[name] ?? '');
     process.stderr.write(`\n▶ ${name}: ${bench.description}${smoke ? ' (smoke)' : ''}\n`);
-    const report = await bench.run({ smoke, args: argv, progress: (line) => process.stderr.write(`  ${line}\n`) });
+    const report = await bench.run({ smoke, args: options, progress: (line) => process.stderr.write(`  ${line}\n`) });
     reports.push([name, report]);
     process.stdout.write(`\n## ${name}\n\n${report.markdown}\n`);
   }

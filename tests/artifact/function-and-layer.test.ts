@@ -184,6 +184,29 @@ describe('the layer artifact (sam build → /opt)', () => {
     expect(manifest.version).toBe(source.version);
   });
 
+  it('ships each package the function imports by name as one bundle with its licenses, and exactly one express, which the middleware requires', () => {
+    // Arrange
+    const nodeModules = join(artifacts.opt, 'nodejs/node_modules');
+    const middlewareBundle = readFileSync(join(nodeModules, LAYER_PACKAGE, 'dist/index.js'), 'utf8');
+    const bundledIntoMiddleware = readFileSync(join(nodeModules, LAYER_PACKAGE, 'LICENSES.txt'), 'utf8');
+
+    // Act
+    const files = filesUnder(nodeModules);
+
+    // Assert
+    expect(files).toEqual([
+      `${LAYER_PACKAGE}/LICENSES.txt`,
+      `${LAYER_PACKAGE}/dist/index.js`,
+      `${LAYER_PACKAGE}/package.json`,
+      'express/LICENSES.txt',
+      'express/index.js',
+      'express/package.json',
+    ]);
+    expect(middlewareBundle).toContain('require("express")');
+    expect(bundledIntoMiddleware).not.toMatch(/^express@/m);
+    expect(bundledIntoMiddleware).toMatch(/^express-validator@\S+ \(MIT\)$/m);
+  });
+
   it('ships no AWS SDK (it would shadow the runtime one), no type declarations or source maps, and no native addons', () => {
     const files = filesUnder(join(artifacts.opt, 'nodejs/node_modules'));
 
@@ -268,7 +291,7 @@ describe('a function whose cold start cannot complete', () => {
     cpSync(artifacts.opt, opt, { recursive: true });
     const packageDir = join(opt, 'nodejs/node_modules', LAYER_PACKAGE);
     const built = readFileSync(join(packageDir, 'dist/index.js'), 'utf8');
-    const versionLiteral = /(name: "@lambdalith\/middleware",\s*version: )"([^"]+)"/g;
+    const versionLiteral = /(name:\s*"@lambdalith\/middleware",\s*version:\s*)"([^"]+)"/g;
     const [match, ...others] = [...built.matchAll(versionLiteral)];
     if (match === undefined || others.length > 0) throw new Error('the layer build no longer inlines its version as the test expects');
     writeFileSync(join(packageDir, 'dist/index.js'), built.replace(versionLiteral, '$1"2.0.0"'));

@@ -75,6 +75,9 @@ export const FUNCTION_BUNDLE_OPTIONS = {
   minify: true,
   keepNames: true,
   legalComments: 'none',
+  // The AWS SDK's packages ship CommonJS (`main`, one pre-bundled file each) and ES modules (`module`, one file
+  // per export): the ES modules let esbuild drop what the app never calls (802 kB → 525 kB of bundle).
+  mainFields: ['module', 'main'],
 } as const satisfies BuildOptions;
 
 async function buildFunction(outDir: string, metafilePath: string | undefined): Promise<Metafile> {

@@ -15,9 +15,8 @@ const SES_ANSWER_TIMEOUT_MS = 1_500;
 /** Builds the SES client when the first email is sent. */
 export type SesClientFactory = () => Promise<SESv2Client>;
 
-// The SES SDK (~60 kB of bundle) is loaded when the first email is sent, not at cold start: most cold starts
-// serve requests that send no email (BENCHMARKS.md).
-const loadSesSdk = (): Promise<typeof import('@aws-sdk/client-sesv2')> => import('@aws-sdk/client-sesv2');
+// The SES SDK (~60 kB of bundle) is imported when the first email is sent, not at cold start: most cold
+// starts serve requests that send no email (BENCHMARKS.md).
 
 /** Sends email through Amazon SES (v2 API) from a verified identity. Used in Lambda. */
 export class SesEmailSender implements EmailSender {
@@ -35,7 +34,8 @@ export class SesEmailSender implements EmailSender {
   async send(message: EmailMessage): Promise<void> {
     // The overall bound, whatever the per-phase timeouts below do or fail to do; loading the SDK counts too.
     const abortSignal = AbortSignal.timeout(this.timeoutMs);
-    const [{ SendEmailCommand }, client] = await Promise.all([loadSesSdk(), this.clientOnce()]);
+    const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+    const client = await this.clientOnce();
     await client.send(
       new SendEmailCommand({
         FromEmailAddress: this.fromAddress,
@@ -72,7 +72,7 @@ export class SesEmailSender implements EmailSender {
 export function sesEmailSender(email: EmailConfig, region: string): () => EmailSender {
   return () =>
     new SesEmailSender(async () => {
-      const { SESv2Client } = await loadSesSdk();
+      const { SESv2Client } = await import('@aws-sdk/client-sesv2');
       return new SESv2Client({
         region,
         ...(email.sesEndpoint === undefined ? {} : { endpoint: email.sesEndpoint }),

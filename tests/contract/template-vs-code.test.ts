@@ -154,7 +154,10 @@ describe('the function\'s permissions', () => {
     const calls: { action: string; resource: string; context?: Record<string, string> }[] = [];
     for (const source of sources) {
       const text = readFileSync(join(PROJECT_ROOT, source), 'utf8');
-      for (const [, names = '', packageName = ''] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
+      // Static imports, and the lazy `const { …Command } = await import('@aws-sdk/…')` of a client loaded on first use.
+      const imports = text.matchAll(/(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*await\s+import\()'(@aws-sdk\/[^']+)'/g);
+      for (const [, staticNames, lazyNames, packageName = ''] of imports) {
+        const names = staticNames ?? lazyNames ?? '';
         const commands = names.split(',').map((name) => name.trim()).filter((name) => name.endsWith('Command') && !name.startsWith('type '));
         for (const command of commands) {
           const operation = command.replace(/Command$/, '');

@@ -40,14 +40,18 @@ const ownPaths: Plugin = {
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /\.m?ts$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
-      const dir = JSON.stringify(dirname(args.path));
-      const file = JSON.stringify(args.path);
-      const contents = readFileSync(args.path, 'utf8')
-        .replaceAll('import.meta.dirname', dir)
-        .replaceAll('import.meta.filename', file)
-        .replaceAll('import.meta.url', JSON.stringify(`file://${args.path}`))
-        .replace(/\b__dirname\b/g, dir)
-        .replace(/\b__filename\b/g, file);
+      const paths: Record<string, string> = {
+        'import.meta.dirname': JSON.stringify(dirname(args.path)),
+        'import.meta.filename': JSON.stringify(args.path),
+        'import.meta.url': JSON.stringify(pathToFileURL(args.path).href),
+        __dirname: JSON.stringify(dirname(args.path)),
+        __filename: JSON.stringify(args.path),
+      };
+      // String literals are matched first and kept as they are (the function build's banner is one).
+      const contents = readFileSync(args.path, 'utf8').replace(
+        /('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)|(import\.meta\.(?:dirname|filename|url)|\b__dirname\b|\b__filename\b)/g,
+        (match, literal: string | undefined, path: string | undefined) => (literal === undefined && path !== undefined ? (paths[path] ?? match) : match),
+      );
       return { contents, loader: 'ts' };
     });
   },

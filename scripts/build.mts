@@ -1,5 +1,5 @@
 // Builds everything `npm run build` promises, with esbuild:
-//   dist/function/index.js                              the Lambda bundle; @lambdalith/middleware and every
+//   dist/function/index.mjs (+ chunks)                  the Lambda bundle; @lambdalith/middleware and
 //                                                       express (the layer provides both) are left external
 //   dist/function/swagger-ui/                           the docs page's assets (the bundle has no node_modules)
 //   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer: the middleware as one minified bundle
@@ -64,21 +64,66 @@ function findInstalledPackage(name: string, fromDir: string): string | undefined
 /**
  * How the function is bundled. The cold-start benchmark (scripts/bench/cold.ts) bundles its "hello" baseline
  * with the same options, so the two differ only in what they contain.
+ *
+ * ES modules with code splitting: `index.mjs` holds what every cold start runs, and what is only loaded on
+ * first use (`await import()`: the SES client, the credential providers Lambda never reaches because its
+ * credentials are in the environment) becomes chunks beside it, loaded if and when needed. Lambda loads
+ * `index.handler` from index.mjs as an ES module.
  */
 export const FUNCTION_BUNDLE_OPTIONS = {
   bundle: true,
   platform: 'node',
   target: 'node24',
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  entryNames: '[name]',
+  // Chunks sit beside index.mjs, so `__dirname` (below) means the task root in every file.
+  chunkNames: '[name]-[hash]',
+  // The bundled CommonJS code (express's friends, the SDK's CommonJS parts) calls require() and reads
+  // __dirname: every output file gets them, for its own location.
+  banner: {
+    js: [
+      "import { createRequire as __lambdalithCreateRequire } from 'node:module';",
+      "import { dirname as __lambdalithDirname } from 'node:path';",
+      "import { fileURLToPath as __lambdalithFileURLToPath } from 'node:url';",
+      'const require = __lambdalithCreateRequire(import.meta.url);',
+      'const __filename = __lambdalithFileURLToPath(import.meta.url);',
+      'const __dirname = __lambdalithDirname(__filename);',
+    ].join(' '),
+  },
   sourcemap: true,
   sourcesContent: false,
   minify: true,
   keepNames: true,
   legalComments: 'none',
   // The AWS SDK's packages ship CommonJS (`main`, one pre-bundled file each) and ES modules (`module`, one file
-  // per export): the ES modules let esbuild drop what the app never calls (802 kB → 525 kB of bundle).
+  // per export): the ES modules let esbuild drop what the app never calls and split off what it imports lazily.
   mainFields: ['module', 'main'],
 } as const satisfies BuildOptions;
+
+/**
+ * The layer's packages are imported through `require()`. Node's ES module resolution ignores NODE_PATH, which
+ * is how Lambda puts a layer's /opt/nodejs/node_modules in reach; require() (from createRequire, see the
+ * banner above) honours it. So `import … from 'express'` becomes a CommonJS wrapper whose require() stays
+ * external.
+ */
+function layerPackagesThroughRequire(names: readonly string[]): Plugin {
+  const isLayerPackage = (path: string): boolean => names.some((name) => path === name || path.startsWith(`${name}/`));
+  return {
+    name: 'layer-packages-through-require',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (!isLayerPackage(args.path)) return undefined;
+        return args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'layer-package' };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'layer-package' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 async function buildFunction(outDir: string, metafilePath: string | undefined): Promise<Metafile> {
   cleanOutputDir(outDir);
@@ -86,8 +131,7 @@ async function buildFunction(outDir: string, metafilePath: string | undefined): 
     ...FUNCTION_BUNDLE_OPTIONS,
     entryPoints: { index: join(root, 'src/lambda.ts') },
     outdir: outDir,
-    external: layerProvidedNames(),
-    plugins: leanBundlePlugins,
+    plugins: [layerPackagesThroughRequire(layerProvidedNames()), ...leanBundlePlugins],
     define: { __MIDDLEWARE_BUILT_AGAINST__: JSON.stringify(layerPackage.version) },
     metafile: true,
     logLevel: 'warning',
@@ -262,7 +306,7 @@ async function main(): Promise<void> {
   if (targets.includes('function')) {
     const outDir = resolve(outFunction ?? join(root, 'dist/function'));
     await buildFunction(outDir, metafile === undefined ? undefined : resolve(metafile));
-    built.push(`function → ${relative(process.cwd(), join(outDir, 'index.js')) || '.'}`);
+    built.push(`function → ${relative(process.cwd(), join(outDir, 'index.mjs')) || '.'}`);
   }
   if (targets.includes('layer')) {
     const outDir = resolve(values['out-layer'] ?? join(root, 'dist/layer'));

@@ -18,7 +18,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { FUNCTION_BUNDLE_OPTIONS } from '../build.mts';
 import { listFiles, zipDirectory } from '../package.mts';
 import { createTableIfMissing } from '../../src/data/create-table';
@@ -83,25 +83,39 @@ function writeRawHandler(taskRoot: string): void {
 }
 
 /** The bare starter: express 5 + serverless-express, bundled with the function's own esbuild options. */
-async function buildHelloHandler(taskRoot: string): Promise<void> {
-  mkdirSync(taskRoot, { recursive: true });
-  await build({
-    ...FUNCTION_BUNDLE_OPTIONS,
-    stdin: {
-      contents: [
-        "import serverlessExpress from '@codegenie/serverless-express';",
-        "import express from 'express';",
-        'const app = express();',
-        "app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });",
-        'export const handler = serverlessExpress({ app });',
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: 'hello.ts',
-    },
-    outfile: join(taskRoot, 'index.js'),
-    logLevel: 'warning',
-  });
+async function buildHelloHandler(taskRoot: string, sourceDir: string): Promise<void> {
+  mkdirSync(sourceDir, { recursive: true });
+  const entry = join(sourceDir, 'index.ts');
+  writeFileSync(
+    entry,
+    [
+      "import serverlessExpress from '@codegenie/serverless-express';",
+      "import express from 'express';",
+      'const app = express();',
+      "app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });",
+      'export const handler = serverlessExpress({ app });',
+      '',
+    ].join('\n'),
+  );
+  await build({ ...FUNCTION_BUNDLE_OPTIONS, entryPoints: { index: entry }, outdir: taskRoot, nodePaths: [join(root, 'node_modules')], logLevel: 'warning' });
+}
+
+/** Bytes of JavaScript a cold start loads: the handler module and the chunks it imports statically. */
+function coldStartJavaScript(metafile: Metafile, handlerOutput: string): { handlerBytes: number; coldStartBytes: number; totalBytes: number } {
+  const outputs = metafile.outputs;
+  const loaded = new Set<string>();
+  const visit = (output: string): void => {
+    if (loaded.has(output)) return;
+    loaded.add(output);
+    for (const imported of outputs[output]?.imports ?? []) if (imported.kind === 'import-statement' && imported.external !== true) visit(imported.path);
+  };
+  visit(handlerOutput);
+  const javascript = Object.entries(outputs).filter(([path]) => /\.m?js$/.test(path));
+  return {
+    handlerBytes: outputs[handlerOutput]?.bytes ?? Number.NaN,
+    coldStartBytes: [...loaded].reduce((sum, output) => sum + (outputs[output]?.bytes ?? 0), 0),
+    totalBytes: javascript.reduce((sum, [, output]) => sum + output.bytes, 0),
+  };
 }
 
 interface FolderSize {
@@ -133,11 +147,12 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
   let aws: FakeAws | undefined;
   try {
     progress('building the function and the layer the way sam build does (make targets), and the baselines');
-    const app = await samBuild(template, join(dir, 'app'));
+    const metafilePath = join(dir, 'function.meta.json');
+    const app = await samBuild(template, join(dir, 'app'), { METAFILE: metafilePath });
     const emptyOpt = join(dir, 'empty-opt');
     mkdirSync(emptyOpt);
     writeRawHandler(join(dir, 'raw/task'));
-    await buildHelloHandler(join(dir, 'hello/task'));
+    await buildHelloHandler(join(dir, 'hello/task'), join(dir, 'hello/src'));
 
     const endpoint = typeof values['dynamodb-endpoint'] === 'string' ? values['dynamodb-endpoint'] : undefined;
     if (endpoint === undefined) progress('starting DynamoDB Local');
@@ -198,7 +213,10 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
       }
     }
 
-    const functionSize = { bundleBytes: statSync(join(app.task, 'index.js')).size, ...folderSize(app.task, join(dir, 'function.zip')) };
+    const metafile = JSON.parse(readFileSync(metafilePath, 'utf8')) as Metafile;
+    const handlerOutput = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]?.entryPoint === 'src/lambda.ts');
+    if (handlerOutput === undefined) throw new Error('the function metafile names no output for src/lambda.ts');
+    const functionSize = { ...coldStartJavaScript(metafile, handlerOutput), ...folderSize(app.task, join(dir, 'function.zip')) };
     const layerSize = folderSize(app.opt, join(dir, 'layer.zip'));
     return report(variants, samples, functionSize, layerSize, processes);
   } finally {
@@ -245,7 +263,7 @@ async function coldStart(variant: Variant, startEnvironment: (variant: Variant) 
 function report(
   variants: readonly Variant[],
   samples: ReadonlyMap<VariantKey, readonly Sample[]>,
-  functionSize: FolderSize & { bundleBytes: number },
+  functionSize: FolderSize & { handlerBytes: number; coldStartBytes: number; totalBytes: number },
   layerSize: FolderSize,
   processes: number,
 ): BenchReport {
@@ -266,7 +284,7 @@ function report(
     healthVsHello: ratio(figures.health.medianMs, hello.medianMs),
     usersMeVsHelloHealth: ratio(figures.usersMe.medianMs, hello.medianMs),
     peakRssVsHello: ratio(Math.max(figures.health.peakRssMiB, figures.usersMe.peakRssMiB), hello.peakRssMiB),
-    functionBundleKB: round(functionSize.bundleBytes / 1000, 1),
+    functionBundleKB: round(functionSize.coldStartBytes / 1000, 1),
     layerUnpackedKB: round(layerSize.bytes / 1000, 1),
     layerFiles: layerSize.files,
   };
@@ -282,7 +300,8 @@ function report(
   const sizeTable = markdownTable(
     ['Artifact', 'Files', 'Unpacked', 'Zipped'],
     [
-      ['function (index.js alone: ' + kB(functionSize.bundleBytes) + ')', String(functionSize.files), kB(functionSize.bytes), kB(functionSize.zippedBytes)],
+      ['function (all files)', String(functionSize.files), kB(functionSize.bytes), kB(functionSize.zippedBytes)],
+      ['function JavaScript: loaded at cold start (handler module alone) / in all', '', `${kB(functionSize.coldStartBytes)} (${kB(functionSize.handlerBytes)}) / ${kB(functionSize.totalBytes)}`, ''],
       ['layer', String(layerSize.files), kB(layerSize.bytes), kB(layerSize.zippedBytes)],
     ],
   );
@@ -292,7 +311,7 @@ function report(
     [
       ['app cold start to /health vs hello', `${targets.healthVsHello.toFixed(2)}×`, '≤ 1.5×', '≤ 1.0×', verdict(targets.healthVsHello <= 1.5)],
       ['app cold start to first /users/me vs hello /health', `${targets.usersMeVsHelloHealth.toFixed(2)}×`, '≤ 2.0×', '≤ 1.3×', verdict(targets.usersMeVsHelloHealth <= 2)],
-      ['function bundle (index.js, minified)', kB(functionSize.bundleBytes), '≤ 400 kB', '', verdict(functionSize.bundleBytes <= 400_000)],
+      ['function bundle: minified JavaScript loaded at cold start', kB(functionSize.coldStartBytes), '≤ 400 kB', '', verdict(functionSize.coldStartBytes <= 400_000)],
       ['layer unpacked', `${kB(layerSize.bytes)}, ${layerSize.files} files`, '≤ 1 MB, ≤ 25 files', '', verdict(layerSize.bytes <= 1_000_000 && layerSize.files <= 25)],
       ['cold-start peak RSS vs hello (the larger app variant)', `${targets.peakRssVsHello.toFixed(2)}×`, '≤ 1.5×', '', verdict(targets.peakRssVsHello <= 1.5)],
     ],

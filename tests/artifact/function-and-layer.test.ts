@@ -147,10 +147,17 @@ afterAll(async () => {
 });
 
 describe('the function artifact (sam build → /var/task)', () => {
-  it('holds the bundle with its source map at the root, where the handler setting points, and the docs page assets', () => {
-    const expected = [`${handlerModule}.js`, `${handlerModule}.js.map`, ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`)];
+  it('holds the handler module (an ES module) at the root, where the handler setting points, its lazily loaded chunks beside it, each with a source map, and the docs page assets', () => {
+    // Arrange
+    const files = filesUnder(artifacts.task);
+    const chunks = files.filter((file) => file.endsWith('.mjs') && file !== `${handlerModule}.mjs`);
 
-    expect(filesUnder(artifacts.task)).toEqual(expected.sort());
+    // Act
+    const expected = [`${handlerModule}.mjs`, ...chunks].flatMap((file) => [file, `${file}.map`]);
+
+    // Assert
+    expect(files).toEqual([...expected, ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`)].sort());
+    expect(chunks.every((chunk) => !chunk.includes('/'))).toBe(true);
   });
 
   it('bundles no second copy of anything the layer ships, and leaves those packages to the layer', () => {

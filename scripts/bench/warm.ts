@@ -184,6 +184,16 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
     { name: 'bare express + serverless-express (hello)', handler: bareHelloHandler(), samples: [] },
     { name: 'full stack, as deployed (INFO request log + EMF metrics)', handler: loadLambdaHandler(bundle, lambdaEnvironment({})), samples: [] },
     {
+      name: 'full stack, request log only (metrics off)',
+      handler: loadLambdaHandler(bundle, lambdaEnvironment({ METRICS_ENABLED: 'false' })),
+      samples: [],
+    },
+    {
+      name: 'full stack, metrics only (request log off)',
+      handler: loadLambdaHandler(bundle, lambdaEnvironment({ LOG_LEVEL: 'WARN' })),
+      samples: [],
+    },
+    {
       name: 'full stack, logging and metrics off',
       handler: loadLambdaHandler(bundle, lambdaEnvironment({ LOG_LEVEL: 'WARN', METRICS_ENABLED: 'false' })),
       samples: [],

@@ -58,10 +58,10 @@ describe('npm run bench -- --smoke', () => {
     expectFinitePositive(cold.targets);
   });
 
-  it('records the warm cost of the bare hello and of the full stack with and without observability', () => {
+  it('records the warm cost of the bare hello and of the full stack with its request log and metrics on, each alone, and off', () => {
     const warm = results['warm'] as { variants: { bestUs: number; medianUs: number }[]; deployedVsBare: Record<string, number> };
 
-    expect(warm.variants).toHaveLength(3);
+    expect(warm.variants).toHaveLength(5);
     for (const variant of warm.variants) expectFinitePositive({ bestUs: variant.bestUs, medianUs: variant.medianUs });
     expectFinitePositive(warm.deployedVsBare);
   });

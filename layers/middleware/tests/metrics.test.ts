@@ -137,6 +137,7 @@ describe('requestMetrics() with requestLogger() on the request', () => {
     await request(measuredApp(enabled(), 'json')).get('/orders/123');
 
     // Assert
+    expect(output.stderr).toEqual([]);
     expect(output.stdout).toHaveLength(1);
     const [line] = output.json();
     expect(line).toMatchObject({

@@ -59,7 +59,9 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
         if (carried === undefined || Object.keys(carried).length === 0) {
           logger.info('request completed', attributes);
         } else if (logger.level <= LogLevelThreshold.INFO && canShareLine(attributes, carried, settings?.serviceName)) {
-          logger.info('request completed', { ...attributes, ...carried });
+          // `service` is already on the line (Powertools writes it, and refuses it as an attribute).
+          const { service: _sameService, ...fields } = carried;
+          logger.info('request completed', { ...attributes, ...fields });
         } else {
           logger.info('request completed', attributes);
           // The carried document on a line of its own, as its middleware would have written it.

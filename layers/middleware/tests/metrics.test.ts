@@ -1,16 +1,13 @@
 import express, { Router, type Express } from 'express';
 import request from 'supertest';
 import {
-  createLogger,
   createMetrics,
   errorHandler,
   MetricUnit,
   metricsEnabled,
   notFound,
   requestContext,
-  requestLogger,
   requestMetrics,
-  type LogFormatName,
   type CreateMetricsOptions,
   type Metrics,
 } from '@lambdalith/middleware';
@@ -25,10 +22,9 @@ afterEach(() => {
   output.restore();
 });
 
-function measuredApp(metrics: Metrics, logFormat?: LogFormatName): Express {
+function measuredApp(metrics: Metrics): Express {
   const app = express();
   app.use(requestContext());
-  if (logFormat !== undefined) app.use(requestLogger({ logger: createLogger({ serviceName: 'svc', level: 'INFO', format: logFormat }) }));
   app.use(requestMetrics({ metrics }));
   const orders = Router();
   orders.get('/:id', async (_req, res) => {
@@ -128,54 +124,6 @@ describe('requestMetrics()', () => {
   it('returns a named middleware and refuses a missing metrics instance', () => {
     expect(requestMetrics({ metrics: enabled() }).name).toBe('requestMetricsMiddleware');
     expect(() => requestMetrics({} as { metrics: Metrics })).toThrow(/requestMetrics\(\): "metrics" must be a Metrics from createMetrics\(\)/);
-  });
-});
-
-describe('requestMetrics() with requestLogger() on the request', () => {
-  it('writes one line per request: the request log entry carrying the EMF document, which CloudWatch reads as EMF', async () => {
-    // Act
-    await request(measuredApp(enabled(), 'json')).get('/orders/123');
-
-    // Assert
-    expect(output.stderr).toEqual([]);
-    expect(output.stdout).toHaveLength(1);
-    const [line] = output.json();
-    expect(line).toMatchObject({
-      level: 'INFO',
-      message: 'request completed',
-      service: 'svc',
-      method: 'GET',
-      route: '/orders/:id',
-      path: '/orders/123',
-      status: 200,
-      durationMs: expect.any(Number),
-      requestId: expect.any(String),
-      Latency: expect.any(Number),
-      '4xx': 0,
-      '5xx': 0,
-      _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [expect.objectContaining({ Namespace: 'test-ns', Dimensions: [['service', 'route', 'method']] })] },
-    });
-  });
-
-  it('keeps an unmatched request’s metrics on a line of their own, so its log entry gets no route', async () => {
-    // Act
-    await request(measuredApp(enabled(), 'json')).get('/no/such/path');
-
-    // Assert
-    const lines = output.json();
-    expect(lines).toHaveLength(2);
-    expect(lines.find((line) => line['message'] === 'request completed')).not.toHaveProperty('route');
-    expect(lines.find((line) => line['message'] === 'request completed')).not.toHaveProperty('_aws');
-    expect(requestDocuments()).toEqual([expect.objectContaining({ route: 'UNMATCHED', method: 'GET', '4xx': 1 })]);
-  });
-
-  it('keeps EMF as JSON lines of its own under a pretty logger', async () => {
-    // Act
-    await request(measuredApp(enabled(), 'pretty')).get('/orders/123');
-
-    // Assert
-    expect(output.stdout.filter((line) => line.includes('request completed'))).toEqual([expect.not.stringContaining('_aws')]);
-    expect(requestDocuments()).toEqual([expect.objectContaining({ route: '/orders/:id', method: 'GET', '4xx': 0 })]);
   });
 });
 

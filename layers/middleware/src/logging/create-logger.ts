@@ -61,17 +61,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   if (format !== 'json' && format !== 'pretty') invalidOption(factory, 'format', "'json' or 'pretty'", format);
 
   const settings = { serviceName: options.serviceName, logLevel: level, jsonReplacerFn: redactSecrets };
-  const logger = format === 'pretty' ? new PrettyLogger(settings) : new Logger(settings);
-  createdLoggers.set(logger, { serviceName: options.serviceName, format });
-  return logger;
-}
-
-// What createLogger() was asked for, for requestLogger(): whether its lines are JSON, and their `service`.
-const createdLoggers = new WeakMap<Logger, { readonly serviceName: string; readonly format: LogFormatName }>();
-
-/** The settings `logger` was created with, or `undefined` for a logger createLogger() did not make. */
-export function createdLoggerSettings(logger: Logger): { readonly serviceName: string; readonly format: LogFormatName } | undefined {
-  return createdLoggers.get(logger);
+  return format === 'pretty' ? new PrettyLogger(settings) : new Logger(settings);
 }
 
 export type { Logger };

@@ -1,8 +1,7 @@
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { finalRoutePattern, requestContextOf } from '../context/request-context';
 import { onResponseFinished } from '../context/response-finished';
-import { addRequestLogFields, requestLogCarriesFields } from '../logging/request-log-fields';
 import { assertOptionsObject, invalidOption } from '../options/assert-options';
 import { metricsEnabled } from './create-metrics';
 
@@ -32,9 +31,7 @@ export const UNMATCHED_ROUTE = 'UNMATCHED';
  * Publishes per request, when its response is complete: `Latency` (milliseconds), `4xx` and `5xx`
  * (0 or 1, so their average is the error rate), with the route *pattern* and the method as dimensions.
  * Publishing happens synchronously at the end of each request, so in Lambda every invocation flushes its
- * own metrics before it returns, and concurrent requests never share a dimension set. With a JSON
- * {@link requestLogger} on the request, the EMF document is written as part of its log line (one stdout
- * write per request; CloudWatch reads a log event with a top-level `_aws` key as EMF), else on its own line. Count the app's own
+ * own metrics before it returns, and concurrent requests never share a dimension set. Count the app's own
  * events on the same `metrics` without request-specific dimensions; they are flushed here too.
  *
  * @example
@@ -69,24 +66,8 @@ export function requestMetrics(options: RequestMetricsOptions): RequestHandler {
       metrics.addMetric('Latency', MetricUnit.Milliseconds, Math.round(latencyMs * 100) / 100);
       metrics.addMetric('4xx', MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
       metrics.addMetric('5xx', MetricUnit.Count, status >= 500 ? 1 : 0);
-      publishWithRequestLog(metrics, res);
+      metrics.publishStoredMetrics();
     });
     next();
   };
-}
-
-// The request's EMF document rides in the request log line when a JSON request logger writes one (it writes
-// the document on a line of its own if the two cannot share a line); else it is published as usual.
-function publishWithRequestLog(metrics: Metrics, res: Response): void {
-  if (!requestLogCarriesFields(res)) {
-    metrics.publishStoredMetrics();
-    return;
-  }
-  try {
-    addRequestLogFields(res, metrics.serializeMetrics());
-  } finally {
-    metrics.clearMetrics();
-    metrics.clearDimensions();
-    metrics.clearMetadata();
-  }
 }

@@ -49,6 +49,7 @@ interface Variant {
 
 interface Sample {
   readonly wallMs: number;
+  readonly cpuMs: number;
   readonly peakRssKiB: number;
 }
 
@@ -62,6 +63,21 @@ function peakRssKiB(pid: number | undefined): number {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match?.[1] === undefined ? Number.NaN : Number(match[1]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// CPU time of a live process so far, all its threads, from Linux's scheduler statistics (nanoseconds). On a
+// shared machine wall time also counts waiting for a core; CPU time is what the process itself spent.
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    let nanoseconds = 0;
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return nanoseconds / 1e6;
   } catch {
     return Number.NaN;
   }
@@ -209,7 +225,10 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
         const sample = await coldStart(variant, startEnvironment);
         samples.get(variant.key)?.push(sample);
         done += 1;
-        progress(`cold [${String(done).padStart(String(total).length)}/${total}] ${variant.key.padEnd(7)} ${sample.wallMs.toFixed(0).padStart(5)} ms  ${(sample.peakRssKiB / 1024).toFixed(1)} MiB`);
+        progress(
+          `cold [${String(done).padStart(String(total).length)}/${total}] ${variant.key.padEnd(7)} ${sample.wallMs.toFixed(0).padStart(5)} ms wall ` +
+            `${sample.cpuMs.toFixed(0).padStart(5)} ms CPU  ${(sample.peakRssKiB / 1024).toFixed(1)} MiB`,
+        );
       }
     }
 
@@ -252,9 +271,10 @@ async function coldStart(variant: Variant, startEnvironment: (variant: Variant) 
     const { result } = await environment.invoke(httpApiV2.event(variant.request()));
     const wallMs = performance.now() - started;
     const peakRss = peakRssKiB(environment.pid);
+    const cpu = cpuMs(environment.pid);
     const { statusCode, body } = httpApiV2.parseResult(result);
     if (statusCode !== 200) throw new Error(`${variant.label} answered ${statusCode}: ${body}\n${environment.logs}`);
-    return { wallMs, peakRssKiB: peakRss };
+    return { wallMs, cpuMs: cpu, peakRssKiB: peakRss };
   } finally {
     await environment.close();
   }
@@ -271,17 +291,27 @@ function report(
     variants.map((variant) => {
       const own = samples.get(variant.key) ?? [];
       const walls = own.map((sample) => sample.wallMs);
+      const cpu = own.map((sample) => sample.cpuMs);
       const rss = own.map((sample) => sample.peakRssKiB / 1024);
       return [
         variant.key,
-        { label: variant.label, medianMs: round(median(walls), 1), p90Ms: round(quantile(walls, 0.9), 1), peakRssMiB: round(median(rss), 1), wallMs: walls.map((value) => round(value, 1)) },
+        {
+          label: variant.label,
+          medianMs: round(median(walls), 1),
+          p90Ms: round(quantile(walls, 0.9), 1),
+          medianCpuMs: round(median(cpu), 1),
+          peakRssMiB: round(median(rss), 1),
+          wallMs: walls.map((value) => round(value, 1)),
+        },
       ];
     }),
-  ) as Record<VariantKey, { label: string; medianMs: number; p90Ms: number; peakRssMiB: number; wallMs: number[] }>;
+  ) as Record<VariantKey, { label: string; medianMs: number; p90Ms: number; medianCpuMs: number; peakRssMiB: number; wallMs: number[] }>;
   const hello = figures.hello;
   const ratio = (value: number, base: number): number => round(value / base);
   const targets = {
     healthVsHello: ratio(figures.health.medianMs, hello.medianMs),
+    healthVsHelloCpu: ratio(figures.health.medianCpuMs, hello.medianCpuMs),
+    usersMeVsHelloHealthCpu: ratio(figures.usersMe.medianCpuMs, hello.medianCpuMs),
     usersMeVsHelloHealth: ratio(figures.usersMe.medianMs, hello.medianMs),
     peakRssVsHello: ratio(Math.max(figures.health.peakRssMiB, figures.usersMe.peakRssMiB), hello.peakRssMiB),
     functionBundleKB: round(functionSize.coldStartBytes / 1000, 1),
@@ -291,10 +321,19 @@ function report(
 
   const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
   const variantTable = markdownTable(
-    ['Variant', 'Median ms', 'p90 ms', '× hello', 'Peak RSS MiB', '× hello'],
+    ['Variant', 'Median ms', 'p90 ms', '× hello', 'CPU ms (median)', '× hello', 'Peak RSS MiB', '× hello'],
     variants.map((variant) => {
       const figure = figures[variant.key];
-      return [variant.label, figure.medianMs.toFixed(0), figure.p90Ms.toFixed(0), `${ratio(figure.medianMs, hello.medianMs).toFixed(2)}×`, figure.peakRssMiB.toFixed(1), `${ratio(figure.peakRssMiB, hello.peakRssMiB).toFixed(2)}×`];
+      return [
+        variant.label,
+        figure.medianMs.toFixed(0),
+        figure.p90Ms.toFixed(0),
+        `${ratio(figure.medianMs, hello.medianMs).toFixed(2)}×`,
+        figure.medianCpuMs.toFixed(0),
+        `${ratio(figure.medianCpuMs, hello.medianCpuMs).toFixed(2)}×`,
+        figure.peakRssMiB.toFixed(1),
+        `${ratio(figure.peakRssMiB, hello.peakRssMiB).toFixed(2)}×`,
+      ];
     }),
   );
   const sizeTable = markdownTable(
@@ -317,7 +356,8 @@ function report(
     ],
   );
   const markdown =
-    `${processes} fresh processes per variant, alternated; process wall = spawn → first answer, in the Lambda layout outside the checkout.\n\n` +
+    `${processes} fresh processes per variant, alternated; process wall = spawn → first answer, in the Lambda layout outside the checkout; ` +
+    'CPU = what the process spent on a core until then, all threads (on a shared machine, wall time also counts waiting for one).\n\n' +
     `${variantTable}\n\n${sizeTable}\n\n${targetTable}`;
   return { results: { processes, variants: figures, function: functionSize, layer: layerSize, targets }, markdown };
 }

@@ -37,13 +37,13 @@ function expectFinitePositive(values: Record<string, unknown>): void {
 }
 
 describe('npm run bench -- --smoke', () => {
-  it('records the cold start of every variant: median and p90 wall time and peak RSS', () => {
-    const cold = results['cold'] as { variants: Record<string, { medianMs: number; p90Ms: number; peakRssMiB: number }> };
+  it('records the cold start of every variant: median and p90 wall time, CPU time and peak RSS', () => {
+    const cold = results['cold'] as { variants: Record<string, { medianMs: number; p90Ms: number; medianCpuMs: number; peakRssMiB: number }> };
 
     expect(Object.keys(cold.variants)).toEqual(['raw', 'hello', 'health', 'usersMe']);
     for (const variant of Object.values(cold.variants)) {
-      expect(variant).toMatchObject({ medianMs: positive, p90Ms: positive, peakRssMiB: positive });
-      expectFinitePositive({ medianMs: variant.medianMs, p90Ms: variant.p90Ms, peakRssMiB: variant.peakRssMiB });
+      expect(variant).toMatchObject({ medianMs: positive, p90Ms: positive, medianCpuMs: positive, peakRssMiB: positive });
+      expectFinitePositive({ medianMs: variant.medianMs, p90Ms: variant.p90Ms, medianCpuMs: variant.medianCpuMs, peakRssMiB: variant.peakRssMiB });
     }
   });
 
@@ -53,7 +53,7 @@ describe('npm run bench -- --smoke', () => {
     expectFinitePositive(cold.function);
     expectFinitePositive(cold.layer);
     expect(Object.keys(cold.targets).sort()).toEqual(
-      ['functionBundleKB', 'healthVsHello', 'layerFiles', 'layerUnpackedKB', 'peakRssVsHello', 'usersMeVsHelloHealth'].sort(),
+      ['functionBundleKB', 'healthVsHello', 'healthVsHelloCpu', 'layerFiles', 'layerUnpackedKB', 'peakRssVsHello', 'usersMeVsHelloHealth', 'usersMeVsHelloHealthCpu'].sort(),
     );
     expectFinitePositive(cold.targets);
   });

@@ -12,7 +12,9 @@
 //   users-me the app on an authenticated GET /users/me: Secrets Manager (loopback fake), a JWT, DynamoDB Local
 //
 // Options: --processes N per variant (default 10; --smoke: 2), --dynamodb-endpoint URL (use a running DynamoDB
-// Local instead of starting one; the test suite passes its own).
+// Local instead of starting one; the test suite passes its own), --compare DIR (another build of the app, in
+// DIR/task and DIR/opt, e.g. from another commit with `make build-ApiFunction ARTIFACTS_DIR=DIR/task` and
+// `make -f layers/middleware/Makefile build-MiddlewareLayer ARTIFACTS_DIR=DIR/opt`: measured in the same run).
 import { readFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomInt, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -37,7 +39,7 @@ const TABLE_NAME = 'lambdalith-bench';
 // A made-up 64-byte signing secret, served by the fake Secrets Manager.
 const JWT_SECRET_VALUE = 'bench-only-secret-Zq3xVn8RkT1mLp6WcY9bHd2FsJ5gNa0EuKo7Qi4Xr8Tz1V';
 
-type VariantKey = 'raw' | 'hello' | 'health' | 'usersMe';
+type VariantKey = 'raw' | 'hello' | 'health' | 'usersMe' | 'compareHealth' | 'compareUsersMe';
 
 interface Variant {
   readonly key: VariantKey;
@@ -152,7 +154,7 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
     args: [...args],
     strict: false,
     allowPositionals: true,
-    options: { processes: { type: 'string', default: smoke ? '2' : '10' }, 'dynamodb-endpoint': { type: 'string' } },
+    options: { processes: { type: 'string', default: smoke ? '2' : '10' }, 'dynamodb-endpoint': { type: 'string' }, compare: { type: 'string' } },
   });
   const processes = Number(values.processes);
   if (!Number.isInteger(processes) || processes < 1) throw new Error(`--processes must be a positive integer, not ${String(values.processes)}`);
@@ -214,6 +216,16 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
         request: () => ({ method: 'GET', path: '/users/me', headers: { authorization: `Bearer ${accessToken}` }, sourceIp: `198.51.100.${randomInt(1, 255)}` }),
       },
     ];
+
+    const compare = typeof values.compare === 'string' ? values.compare : undefined;
+    if (compare !== undefined) {
+      const other = { taskRoot: join(compare, 'task'), optRoot: join(compare, 'opt') };
+      const [healthVariant, usersMeVariant] = variants.slice(2) as [Variant, Variant];
+      variants.push(
+        { ...healthVariant, ...other, key: 'compareHealth', label: `${healthVariant.label}, build in ${compare}` },
+        { ...usersMeVariant, ...other, key: 'compareUsersMe', label: `${usersMeVariant.label}, build in ${compare}` },
+      );
+    }
 
     const samples = new Map<VariantKey, Sample[]>(variants.map((variant) => [variant.key, []]));
     const total = processes * variants.length;
@@ -305,7 +317,7 @@ function report(
         },
       ];
     }),
-  ) as Record<VariantKey, { label: string; medianMs: number; p90Ms: number; medianCpuMs: number; peakRssMiB: number; wallMs: number[] }>;
+  ) as Record<'raw' | 'hello' | 'health' | 'usersMe', { label: string; medianMs: number; p90Ms: number; medianCpuMs: number; peakRssMiB: number; wallMs: number[] }>;
   const hello = figures.hello;
   const ratio = (value: number, base: number): number => round(value / base);
   const targets = {
@@ -323,7 +335,7 @@ function report(
   const variantTable = markdownTable(
     ['Variant', 'Median ms', 'p90 ms', '× hello', 'CPU ms (median)', '× hello', 'Peak RSS MiB', '× hello'],
     variants.map((variant) => {
-      const figure = figures[variant.key];
+      const figure = (figures as Record<string, (typeof figures)['hello']>)[variant.key] ?? figures.hello;
       return [
         variant.label,
         figure.medianMs.toFixed(0),

@@ -136,6 +136,15 @@ function coldStartJavaScript(metafile: Metafile, handlerOutput: string): { handl
   };
 }
 
+interface VariantFigures {
+  readonly label: string;
+  readonly medianMs: number;
+  readonly p90Ms: number;
+  readonly medianCpuMs: number;
+  readonly peakRssMiB: number;
+  readonly wallMs: number[];
+}
+
 interface FolderSize {
   readonly files: number;
   readonly bytes: number;
@@ -317,7 +326,7 @@ function report(
         },
       ];
     }),
-  ) as Record<'raw' | 'hello' | 'health' | 'usersMe', { label: string; medianMs: number; p90Ms: number; medianCpuMs: number; peakRssMiB: number; wallMs: number[] }>;
+  ) as Record<'raw' | 'hello' | 'health' | 'usersMe', VariantFigures> & Partial<Record<VariantKey, VariantFigures>>;
   const hello = figures.hello;
   const ratio = (value: number, base: number): number => round(value / base);
   const targets = {
@@ -335,7 +344,8 @@ function report(
   const variantTable = markdownTable(
     ['Variant', 'Median ms', 'p90 ms', '× hello', 'CPU ms (median)', '× hello', 'Peak RSS MiB', '× hello'],
     variants.map((variant) => {
-      const figure = (figures as Record<string, (typeof figures)['hello']>)[variant.key] ?? figures.hello;
+      const figure = figures[variant.key];
+      if (figure === undefined) throw new Error(`no figures for ${variant.key}`);
       return [
         variant.label,
         figure.medianMs.toFixed(0),

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 
 const SKIP = Symbol('own resolution');
+// (Tried and rejected: lodash's per-method modules for express-validator made the bundle bigger; BENCHMARKS.md.)
 const packageRoot = (path: string): string | undefined => /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
 
 /**
@@ -54,31 +55,6 @@ export const iconvLiteUnicodeOnly: Plugin = {
         'for (var i = 0; i < modules.length; i++) mergeModules(exports, modules[i]);',
       ].join('\n'),
     }));
-  },
-};
-
-/**
- * A package that uses lodash only as `_.method(...)` gets lodash's per-method modules for the methods it calls,
- * not all of lodash (express-validator calls nine: ~73 kB minified for the whole library). A package that uses
- * `_` any other way keeps the whole library.
- */
-export const lodashMethodsOnly: Plugin = {
-  name: 'lodash-methods-only',
-  setup(build) {
-    build.onResolve({ filter: /^lodash$/ }, (args) => {
-      if (args.importer === '' || args.pluginData === SKIP) return undefined;
-      const source = readFileSync(args.importer, 'utf8');
-      const binding = /\b(?:const|var|let)\s+(\w+)\s*=\s*require\(["']lodash["']\)/.exec(source)?.[1];
-      if (binding === undefined) return undefined;
-      const otherUse = new RegExp(`(?<![\\w$.])${binding.replace('$', '\\$')}(?![\\w$]|\\.\\w)`, 'g');
-      if ([...source.matchAll(otherUse)].length > 1) return undefined; // the declaration itself is one
-      const methods = [...new Set([...source.matchAll(new RegExp(`(?<![\\w$.])${binding}\\.(\\w+)`, 'g'))].map((match) => match[1] ?? ''))];
-      return { path: `${args.importer}#lodash`, namespace: 'lodash-methods-only', pluginData: { methods, resolveDir: dirname(args.importer) } };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'lodash-methods-only' }, (args) => {
-      const { methods, resolveDir } = args.pluginData as { methods: string[]; resolveDir: string };
-      return { resolveDir, loader: 'js', contents: methods.map((method) => `exports.${method} = require("lodash/${method}");`).join('\n') };
-    });
   },
 };
 

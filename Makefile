@@ -16,8 +16,8 @@ BUILD := npm --prefix "$(ROOT)" run --silent build --
 
 .PHONY: build-ApiFunction build-MiddlewareLayer check-artifacts-dir check-install
 
-# The function: dist/function's layout (index.js + source map) at the root of the zip, as `Handler:
-# index.handler` expects.
+# The function: dist/function's layout (index.mjs, its chunks and source maps) at the root of the zip, as
+# `Handler: index.handler` expects.
 build-ApiFunction: check-artifacts-dir check-install
 	$(BUILD) function --out-function "$(ARTIFACTS_DIR)" $(if $(METAFILE),--metafile "$(METAFILE)")
 

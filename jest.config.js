@@ -4,7 +4,7 @@
 // Three projects, one run (`npm test`):
 //   unit        tests/unit: no network, no Java, no database.
 //   middleware  the middleware package's own tests (layers/middleware/jest.config.js): no Java, no database.
-//   dynamodb    tests/{integration,lambda,contract,artifact}: share ONE in-memory DynamoDB Local, started by
+//   dynamodb    tests/{integration,lambda,contract,artifact,bench}: share ONE in-memory DynamoDB Local, started by
 //               this project's global setup (so it starts only when one of these tests is selected).
 //   tools       tests/{doctor,migrating}: the doctor and the migration kit, in child processes; no database.
 // `npm run test:unit` runs the first two; `npm test -w layers/middleware` runs the package's alone.
@@ -30,7 +30,7 @@ const shared = {
 
 const unitRoots = ['tests/unit'];
 const toolsRoots = ['tests/doctor', 'tests/migrating'];
-const dynamodbRoots = ['tests/integration', 'tests/lambda', 'tests/contract', 'tests/artifact'];
+const dynamodbRoots = ['tests/integration', 'tests/lambda', 'tests/contract', 'tests/artifact', 'tests/bench'];
 assertEveryTestFolderIsInAProject([...unitRoots, ...toolsRoots, ...dynamodbRoots]);
 
 /** @type {import('jest').Config} */

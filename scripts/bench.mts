@@ -1,37 +1,63 @@
-// npm run bench: the warm per-invocation cost of the full stack on GET /health, through the real Lambda
-// handler path (serverless-express + withLambdaInvoke + createApp with every global middleware), compared
-// with a bare express + serverless-express "hello" measured in the same run. Target: ratio ≤ 1.3.
+// npm run bench: runs the benchmarks under scripts/bench/ and records what they measured.
 //
-// Usage: node scripts/bench.mts [--rounds N] [--invocations N] [--warmup N]
+// Usage: npm run bench [-- <name>...] [--smoke] [--results FILE] [module options]
+//   <name>      which benchmarks (default: all, in the order below): cold, warm
+//   --smoke     a few iterations each: proves every figure is produced (the test suite runs this), writes
+//               nothing unless --results is given
+//   --results   where to write the figures as JSON (default bench/results.json; a full run also rewrites
+//               the "Latest run" section of BENCHMARKS.md)
+// Progress goes to stderr; the tables go to stdout.
 //
-// Plain node cannot load the TypeScript sources of src/ (extension-less imports, the workspace package's
-// `source` condition), so the real handler is bundled first with esbuild, exactly as the local build
-// does it (our code bundled, installed packages left external), into node_modules/.cache where those
-// packages resolve. The bench never touches DynamoDB: GET /health does not.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+// The modules are TypeScript that imports the project's sources and test harness (tests/artifact: the Lambda
+// layout, the runtime stand-in, the fake AWS), which plain Node cannot load (extension-less imports, the
+// workspace's `source` condition). So each is bundled with esbuild into node_modules/.cache first, our code
+// bundled and installed packages left to `require`, with each file's own __dirname kept.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import serverlessExpress from '@codegenie/serverless-express';
-import type { Context } from 'aws-lambda';
 import { build, type Plugin } from 'esbuild';
-import express from 'express';
+import type { Bench, BenchReport } from './bench/bench.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const cacheDir = join(root, 'node_modules/.cache/lambdalith-bench');
-const require = createRequire(import.meta.url);
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
+/** Every benchmark, by the name `npm run bench -- <name>` selects it with. Add new ones here. */
+const BENCHES: Readonly<Record<string, string>> = {
+  cold: 'scripts/bench/cold.ts',
+  warm: 'scripts/bench/warm.ts',
+};
 
-interface Variant {
-  readonly name: string;
-  readonly handler: Handler;
-  readonly samples: number[];
-}
+const BENCHMARKS_MD = join(root, 'BENCHMARKS.md');
+const LATEST_START = '<!-- bench:latest:start (written by npm run bench; edit outside these markers) -->';
+const LATEST_END = '<!-- bench:latest:end -->';
 
-// Our code (the app and the middleware workspace, from source) is bundled; installed packages stay external.
+// Our code keeps the __dirname (and import.meta paths) of its source file, not of the bundle in the cache:
+// the test harness finds the runtime stand-in and the template relative to itself.
+const ownPaths: Plugin = {
+  name: 'own-paths',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.m?ts$/ }, (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const paths: Record<string, string> = {
+        'import.meta.dirname': JSON.stringify(dirname(args.path)),
+        'import.meta.filename': JSON.stringify(args.path),
+        'import.meta.url': JSON.stringify(pathToFileURL(args.path).href),
+        __dirname: JSON.stringify(dirname(args.path)),
+        __filename: JSON.stringify(args.path),
+      };
+      // String literals are matched first and kept as they are (the function build's banner is one).
+      const contents = readFileSync(args.path, 'utf8').replace(
+        /('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)|(import\.meta\.(?:dirname|filename|url)|\b__dirname\b|\b__filename\b)/g,
+        (match, literal: string | undefined, path: string | undefined) =>
+          literal === undefined && path !== undefined ? (paths[path] ?? match) : match,
+      );
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 const externalInstalledPackages: Plugin = {
   name: 'external-installed-packages',
   setup(pluginBuild) {
@@ -43,201 +69,99 @@ const externalInstalledPackages: Plugin = {
   },
 };
 
-async function bundleLambdaHandler(): Promise<string> {
-  mkdirSync(cacheDir, { recursive: true });
-  const outfile = join(cacheDir, 'lambda.cjs');
+async function loadBench(name: string, source: string): Promise<Bench> {
+  const outfile = join(cacheDir, `${name}.mjs`);
   await build({
-    entryPoints: [join(root, 'src/lambda.ts')],
+    entryPoints: [join(root, source)],
     outfile,
     bundle: true,
     platform: 'node',
     target: 'node24',
-    format: 'cjs',
+    format: 'esm',
+    // Our sources are CommonJS-minded (require.resolve): give the module a require, resolving from the cache.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     conditions: ['source'],
-    plugins: [externalInstalledPackages],
-    logLevel: 'warning',
+    plugins: [ownPaths, externalInstalledPackages],
+    logLevel: 'error',
   });
-  return outfile;
+  const loaded = (await import(pathToFileURL(outfile).href)) as { bench?: Bench };
+  if (loaded.bench === undefined) throw new Error(`${source} exports no \`bench\``);
+  return loaded.bench;
 }
 
-/** The function's environment as the template sets it, for a variant of the logging/metrics settings. */
-function lambdaEnvironment(overrides: Record<string, string>): Record<string, string> {
+function machine(): Record<string, string | number> {
   return {
-    AWS_LAMBDA_FUNCTION_NAME: 'lambdalith-bench',
-    AWS_REGION: 'us-east-1',
-    // Never contacted by GET /health; a closed port would make any accidental call fail fast.
-    DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    TABLE_NAME: 'lambdalith-bench',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-bench-secret',
-    EMAIL_FROM: 'no-reply@example.com',
-    LOG_LEVEL: 'INFO',
-    METRICS_ENABLED: 'true',
-    ...overrides,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${process.platform} ${process.arch}`,
+    node: process.version,
   };
 }
 
-/** A fresh copy of the real handler (its own config, dependencies and app), loaded under `env`. */
-function loadLambdaHandler(bundle: string, env: Record<string, string>): Handler {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    delete require.cache[bundle];
-    return (require(bundle) as { handler: Handler }).handler;
-  } finally {
-    process.env = saved;
-  }
-}
-
-function bareHelloHandler(): Handler {
-  const app = express();
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  const proxy = serverlessExpress({ app });
-  return async (event, context) => proxy(event, context, () => undefined);
-}
-
-function healthEvent(): object {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/health',
-    rawQueryString: '',
-    headers: {
-      accept: 'application/json',
-      host: 'api.example.com',
-      'user-agent': 'bench',
-      'x-forwarded-for': '198.51.100.1',
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'bench',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method: 'GET', path: '/health', protocol: 'HTTP/1.1', sourceIp: '198.51.100.1', userAgent: 'bench' },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: '01/Jan/2026:00:00:00 +0000',
-      timeEpoch: 1_767_225_600_000,
-    },
-    isBase64Encoded: false,
-  };
-}
-
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'lambdalith-bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:lambdalith-bench',
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/lambdalith-bench',
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-async function invokeHealth(handler: Handler): Promise<void> {
-  const result = (await handler(healthEvent(), lambdaContext())) as { statusCode?: number };
-  if (result.statusCode !== 200) throw new Error(`GET /health answered ${String(result.statusCode)}`);
-}
-
-/** Mean microseconds per invocation over `count` sequential invocations. */
-async function measure(handler: Handler, count: number): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < count; i += 1) await invokeHealth(handler);
-  return Number(process.hrtime.bigint() - started) / 1_000 / count;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-// In Lambda, log and EMF lines go to the runtime through stdout. Writing them to /dev/null keeps their
-// formatting and the write syscall in the measurement without flooding the terminal.
-function sendStdoutToDevNull(): () => void {
-  const devNull = openSync('/dev/null', 'w');
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    if (typeof chunk === 'string') writeSync(devNull, chunk);
-    else writeSync(devNull, chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = original;
-  };
+function writeLatestSection(command: string, date: string, reports: readonly [string, BenchReport][]): void {
+  const text = readFileSync(BENCHMARKS_MD, 'utf8');
+  const start = text.indexOf(LATEST_START);
+  const end = text.indexOf(LATEST_END);
+  if (start < 0 || end < start) throw new Error(`BENCHMARKS.md has no ${LATEST_START} … ${LATEST_END} section`);
+  const m = machine();
+  const body = [
+    `Command: \`${command}\` · ${date} · Node ${m['node']} · ${m['cpus']} × ${m['cpu']}, ${m['memoryGiB']} GiB, ${m['os']}`,
+    ...reports.map(([name, report]) => `### ${name}\n\n${report.markdown}`),
+  ].join('\n\n');
+  writeFileSync(BENCHMARKS_MD, `${text.slice(0, start + LATEST_START.length)}\n\n${body}\n\n${text.slice(end)}`);
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  // Benchmark names come first; everything from the first option on is options (the modules parse their own).
+  const firstOption = argv.findIndex((arg) => arg.startsWith('-'));
+  const positionals = firstOption < 0 ? argv : argv.slice(0, firstOption);
+  const options = firstOption < 0 ? [] : argv.slice(firstOption);
   const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string', default: '30' },
-      invocations: { type: 'string', default: '1000' },
-      warmup: { type: 'string', default: '3000' },
-    },
+    args: options,
+    strict: false,
+    options: { smoke: { type: 'boolean', default: false }, results: { type: 'string' } },
   });
-  const rounds = Number(values.rounds);
-  const invocations = Number(values.invocations);
-  const warmup = Number(values.warmup);
+  const smoke = values.smoke === true;
+  const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);
+  for (const name of names) {
+    if (BENCHES[name] === undefined)
+      throw new Error(`unknown benchmark "${name}" (${Object.keys(BENCHES).join(', ')})`);
+  }
+  const resultsFile =
+    typeof values.results === 'string' ? resolve(values.results) : smoke ? undefined : join(root, 'bench/results.json');
+  mkdirSync(cacheDir, { recursive: true });
 
-  const bundle = await bundleLambdaHandler();
-  const variants: Variant[] = [
-    { name: 'bare express + serverless-express (hello)', handler: bareHelloHandler(), samples: [] },
-    {
-      name: 'full stack, as deployed (INFO request log + EMF metrics)',
-      handler: loadLambdaHandler(bundle, lambdaEnvironment({})),
-      samples: [],
-    },
-    {
-      name: 'full stack, logging and metrics off',
-      handler: loadLambdaHandler(bundle, lambdaEnvironment({ LOG_LEVEL: 'WARN', METRICS_ENABLED: 'false' })),
-      samples: [],
-    },
-  ];
-
-  const restoreStdout = sendStdoutToDevNull();
-  try {
-    for (const variant of variants) {
-      for (let i = 0; i < warmup; i += 1) await invokeHealth(variant.handler);
-    }
-    // Interleaved rounds, so drift (thermal, GC, a noisy neighbour) hits every variant alike.
-    for (let round = 0; round < rounds; round += 1) {
-      for (const variant of variants) variant.samples.push(await measure(variant.handler, invocations));
-    }
-  } finally {
-    restoreStdout();
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  const date = new Date().toISOString();
+  const reports: [string, BenchReport][] = [];
+  for (const name of names) {
+    const bench = await loadBench(name, BENCHES[name] ?? '');
+    process.stderr.write(`\n▶ ${name}: ${bench.description}${smoke ? ' (smoke)' : ''}\n`);
+    const report = await bench.run({ smoke, args: options, progress: (line) => process.stderr.write(`  ${line}\n`) });
+    reports.push([name, report]);
+    process.stdout.write(`\n## ${name}\n\n${report.markdown}\n`);
   }
 
-  // The best round is the least disturbed by other processes (this runs on shared CI-sized machines);
-  // the median shows what a typical round saw. Ratios are given for both.
-  const bareBest = Math.min(...(variants[0]?.samples ?? []));
-  const bareMedian = median(variants[0]?.samples ?? []);
-  process.stdout.write(
-    `GET /health, warm, ${rounds} interleaved rounds × ${invocations} sequential invocations per variant, ` +
-      `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})\n\n` +
-      `  ${'variant'.padEnd(58)} ${'best round'.padStart(17)} ${'median round'.padStart(19)}\n`,
-  );
-  for (const variant of variants) {
-    const best = Math.min(...variant.samples);
-    const typical = median(variant.samples);
-    process.stdout.write(
-      `  ${variant.name.padEnd(58)} ${best.toFixed(1).padStart(6)} µs ${(best / bareBest).toFixed(2).padStart(5)}×  ` +
-        `${typical.toFixed(1).padStart(8)} µs ${(typical / bareMedian).toFixed(2).padStart(5)}×\n`,
-    );
+  if (resultsFile !== undefined) {
+    mkdirSync(dirname(resultsFile), { recursive: true });
+    const results = {
+      command,
+      date,
+      smoke,
+      machine: machine(),
+      ...Object.fromEntries(reports.map(([name, report]) => [name, report.results])),
+    };
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    process.stderr.write(`\nresults → ${relative(process.cwd(), resultsFile)}\n`);
   }
-  const deployed = Math.min(...(variants[1]?.samples ?? [])) / bareBest;
-  process.stdout.write(
-    `\nfull stack as deployed vs bare (best rounds): ${deployed.toFixed(2)}× (target ≤ 1.30×) ${deployed <= 1.3 ? 'OK' : 'OVER TARGET'}\n`,
-  );
+  if (!smoke && values.results === undefined) {
+    writeLatestSection(command, date, reports);
+    process.stderr.write(`latest run → ${relative(process.cwd(), BENCHMARKS_MD)}\n`);
+  }
 }
 
 main().catch((error: unknown) => {

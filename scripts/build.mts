@@ -1,8 +1,9 @@
 // Builds everything `npm run build` promises, with esbuild:
-//   dist/function/index.js                              the Lambda bundle; @lambdalith/middleware and every
-//                                                       package the layer ships are left external
+//   dist/function/index.mjs (+ chunks)                  the Lambda bundle; @lambdalith/middleware and
+//                                                       express (the layer provides both) are left external
 //   dist/function/swagger-ui/                           the docs page's assets (the bundle has no node_modules)
-//   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer, with its production dependencies
+//   dist/layer/nodejs/node_modules/@lambdalith/middleware/…  the layer: the middleware as one minified bundle
+//   dist/layer/nodejs/node_modules/express/…                  (its dependencies inside), and express, its peer
 //   dist/server.js, dist/create-admin.js                 the local host and tools (node_modules stay external)
 //
 // Usage: node scripts/build.mts [function|layer|local ...] [--out-function DIR] [--out-layer DIR] [--out-local DIR]
@@ -14,8 +15,9 @@
 //   --out-local  build the local targets there instead of dist/ (the Dockerfile test does)
 //   --local-metafile   where to write the local build's esbuild metafile (none by default)
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { bundleMiddlewarePackage } from '../layers/middleware/scripts/build-package.mts';
+import { leanBundlePlugins } from './bundle-plugins.mts';
 import {
   cpSync,
   existsSync,
@@ -27,13 +29,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import swaggerUiFiles from '../src/openapi/swagger-ui-files.json' with { type: 'json' };
 
 const root = resolve(import.meta.dirname, '..');
 const layerSourceDir = join(root, 'layers/middleware');
-const rootNodeModules = join(root, 'node_modules');
 
 interface PackageJson {
   name: string;
@@ -48,38 +50,15 @@ const readJson = (file: string): PackageJson => JSON.parse(readFileSync(file, 'u
 const rootPackage = readJson(join(root, 'package.json'));
 const layerPackage = readJson(join(layerSourceDir, 'package.json'));
 
-/** Every package the layer puts under /opt/nodejs/node_modules, keyed by its path relative to that folder. */
-export function layerPackageClosure(): Map<string, string> {
-  const closure = new Map<string, string>();
-  const visit = (packageDir: string, names: string[]): void => {
-    for (const name of names) {
-      const found = findInstalledPackage(name, packageDir);
-      if (found === undefined) throw new Error(`${name} (needed by ${packageDir}) is not installed; run npm install`);
-      const layerPath = layerRelativePath(found);
-      if (closure.has(layerPath)) continue;
-      if (name.startsWith('@aws-sdk/')) {
-        throw new Error(
-          `the layer would ship ${name}; a layer precedes the runtime's SDK on NODE_PATH and would shadow it`,
-        );
-      }
-      closure.set(layerPath, found);
-      const manifest = readJson(join(found, 'package.json'));
-      visit(found, [...Object.keys(manifest.dependencies ?? {}), ...installedOptional(manifest, found)]);
-    }
-  };
-  // express is the layer's peer dependency: the layer provides it, so the function and the middleware
-  // share one copy at run time instead of the bundle carrying its own.
-  visit(layerSourceDir, [
-    ...Object.keys(layerPackage.dependencies ?? {}),
-    ...Object.keys(layerPackage.peerDependencies ?? {}),
-  ]);
-  return closure;
-}
+// The layer ships one bundle per package the function imports by name, not a node_modules tree: the
+// middleware (its own dependencies bundled in) and its peer dependencies (express), which the function and
+// the middleware share: exactly one express at run time. A few files instead of ~1,900 is most of the cold
+// start the layer used to cost (BENCHMARKS.md).
+const layerPeerNames = Object.keys(layerPackage.peerDependencies ?? {});
 
-function installedOptional(manifest: PackageJson, from: string): string[] {
-  return Object.keys(manifest.optionalDependencies ?? {}).filter(
-    (name) => findInstalledPackage(name, from) !== undefined,
-  );
+/** Bare package names the layer provides; the function bundle must leave them (and their subpaths) external. */
+function layerProvidedNames(): string[] {
+  return [layerPackage.name, ...layerPeerNames];
 }
 
 // Node's own lookup: node_modules of the folder, then of each parent.
@@ -91,39 +70,79 @@ function findInstalledPackage(name: string, fromDir: string): string | undefined
   }
 }
 
-function layerRelativePath(packageDir: string): string {
-  const nestedUnderLayer = join(layerSourceDir, 'node_modules') + sep;
-  if (packageDir.startsWith(nestedUnderLayer)) {
-    return join('@lambdalith/middleware/node_modules', relative(nestedUnderLayer, packageDir));
-  }
-  return relative(rootNodeModules, packageDir);
-}
+/**
+ * How the function is bundled. The cold-start benchmark (scripts/bench/cold.ts) bundles its "hello" baseline
+ * with the same options, so the two differ only in what they contain.
+ *
+ * ES modules with code splitting: `index.mjs` holds what every cold start runs, and what is only loaded on
+ * first use (`await import()`: the SES client, the credential providers Lambda never reaches because its
+ * credentials are in the environment) becomes chunks beside it, loaded if and when needed. Lambda loads
+ * `index.handler` from index.mjs as an ES module.
+ */
+export const FUNCTION_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  entryNames: '[name]',
+  // Chunks sit beside index.mjs, so `__dirname` (below) means the task root in every file.
+  chunkNames: '[name]-[hash]',
+  // The bundled CommonJS code (express's friends, the SDK's CommonJS parts) calls require() and reads
+  // __dirname: every output file gets them, for its own location.
+  banner: {
+    js: [
+      "import { createRequire as __lambdalithCreateRequire } from 'node:module';",
+      "import { dirname as __lambdalithDirname } from 'node:path';",
+      "import { fileURLToPath as __lambdalithFileURLToPath } from 'node:url';",
+      'const require = __lambdalithCreateRequire(import.meta.url);',
+      'const __filename = __lambdalithFileURLToPath(import.meta.url);',
+      'const __dirname = __lambdalithDirname(__filename);',
+    ].join(' '),
+  },
+  sourcemap: true,
+  sourcesContent: false,
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  // The AWS SDK's packages ship CommonJS (`main`, one pre-bundled file each) and ES modules (`module`, one file
+  // per export): the ES modules let esbuild drop what the app never calls and split off what it imports lazily.
+  mainFields: ['module', 'main'],
+} as const satisfies BuildOptions;
 
-/** Bare package names the layer provides; the function bundle must leave them (and their subpaths) external. */
-function layerProvidedNames(): string[] {
-  const names = new Set<string>([layerPackage.name]);
-  for (const path of layerPackageClosure().keys()) {
-    const match = /^((?:@[^/]+\/)?[^/]+)$/.exec(path.split(sep).join('/'));
-    if (match?.[1] !== undefined) names.add(match[1]);
-  }
-  return [...names];
+/**
+ * The layer's packages are imported through `require()`. Node's ES module resolution ignores NODE_PATH, which
+ * is how Lambda puts a layer's /opt/nodejs/node_modules in reach; require() (from createRequire, see the
+ * banner above) honours it. So `import … from 'express'` becomes a CommonJS wrapper whose require() stays
+ * external.
+ */
+function layerPackagesThroughRequire(names: readonly string[]): Plugin {
+  const isLayerPackage = (path: string): boolean => names.some((name) => path === name || path.startsWith(`${name}/`));
+  return {
+    name: 'layer-packages-through-require',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (!isLayerPackage(args.path)) return undefined;
+        return args.kind === 'require-call'
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: 'layer-package' };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'layer-package' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 async function buildFunction(outDir: string, metafilePath: string | undefined): Promise<Metafile> {
   cleanOutputDir(outDir);
   const result = await build({
+    ...FUNCTION_BUNDLE_OPTIONS,
     entryPoints: { index: join(root, 'src/lambda.ts') },
     outdir: outDir,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    sourcemap: true,
-    sourcesContent: false,
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    external: layerProvidedNames(),
+    plugins: [layerPackagesThroughRequire(layerProvidedNames()), ...leanBundlePlugins],
     define: { __MIDDLEWARE_BUILT_AGAINST__: JSON.stringify(layerPackage.version) },
     metafile: true,
     logLevel: 'warning',
@@ -157,41 +176,87 @@ function cleanOutputDir(outDir: string): void {
   rmSync(outDir, { recursive: true, force: true });
 }
 
-// Files Lambda never reads: types, source maps, docs, tests. They only slow deploys and cold starts.
-const PRUNED_FILE = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|\.ts|\.tsbuildinfo)$/i;
-const PRUNED_DIR = new Set(['test', 'tests', '__tests__', 'docs', 'doc', 'example', 'examples', '.github', 'coverage']);
-
 async function buildLayer(outDir: string): Promise<void> {
   cleanOutputDir(outDir);
   const nodeModules = join(outDir, 'nodejs/node_modules');
-  const packageDir = join(nodeModules, layerPackage.name);
-  await bundleMiddlewarePackage(join(packageDir, 'dist'));
-  const { name, version, license, dependencies, peerDependencies } = layerPackage;
-  const manifest = {
+
+  const middlewareDir = join(nodeModules, layerPackage.name);
+  const middleware = await bundleMiddlewarePackage(join(middlewareDir, 'dist'), {
+    bundleDependencies: true,
+    plugins: leanBundlePlugins,
+  });
+  const { name, version, license, peerDependencies } = layerPackage;
+  writeManifest(middlewareDir, {
     name,
     version,
     license,
     main: './dist/index.js',
     exports: { '.': './dist/index.js' },
-    dependencies,
     peerDependencies,
-  };
-  writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
+  writeLicenses(middlewareDir, middleware);
 
-  for (const [layerPath, sourceDir] of layerPackageClosure()) {
-    cpSync(sourceDir, join(nodeModules, layerPath), {
-      recursive: true,
-      dereference: true,
-      filter: (source) => {
-        const base = source.slice(source.lastIndexOf(sep) + 1);
-        if (source === sourceDir) return true;
-        // Nested node_modules are copied as packages of their own, when something needs them.
-        if (base === 'node_modules') return false;
-        if (statSync(source).isDirectory()) return !PRUNED_DIR.has(base.toLowerCase());
-        return !PRUNED_FILE.test(base);
-      },
+  for (const peer of layerPeerNames) {
+    const sourceDir = findInstalledPackage(peer, layerSourceDir);
+    if (sourceDir === undefined)
+      throw new Error(`${peer} (the layer's peer dependency) is not installed; run npm install`);
+    const peerManifest = readJson(join(sourceDir, 'package.json'));
+    const peerDir = join(nodeModules, peer);
+    const result = await build({
+      entryPoints: { index: createRequire(join(layerSourceDir, 'package.json')).resolve(peer) },
+      outdir: peerDir,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      minify: true,
+      keepNames: true,
+      legalComments: 'none',
+      plugins: leanBundlePlugins,
+      metafile: true,
+      logLevel: 'warning',
     });
+    writeManifest(peerDir, {
+      name: peerManifest.name,
+      version: peerManifest.version,
+      license: peerManifest.license,
+      main: './index.js',
+    });
+    writeLicenses(peerDir, result.metafile);
   }
+}
+
+function writeManifest(packageDir: string, manifest: Record<string, unknown>): void {
+  writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+// A bundle drops the packages' own LICENSE files; their notices travel in one LICENSES.txt beside it. The
+// same pass refuses an AWS SDK in the layer: a layer precedes the runtime's SDK on NODE_PATH.
+function writeLicenses(packageDir: string, metafile: Metafile): void {
+  const packageDirs = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    if (/^[\w-]+:/.test(input)) continue; // a plugin's virtual module (namespace:path), not a file
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(resolve(input).split(sep).join('/'));
+    if (match?.[1] !== undefined) packageDirs.add(match[1]);
+  }
+  const notices = [...packageDirs].sort().map((dir) => {
+    const manifest = readJson(join(dir, 'package.json'));
+    if (manifest.name.startsWith('@aws-sdk/')) {
+      throw new Error(
+        `the layer would ship ${manifest.name}; a layer precedes the runtime's SDK on NODE_PATH and would shadow it`,
+      );
+    }
+    const licenseFile = readdirSync(dir).find((file) => /^(licen[cs]e|copying)(\.|$)/i.test(file));
+    const text =
+      licenseFile === undefined
+        ? `(no license file; package.json says ${manifest.license ?? 'nothing'})`
+        : readFileSync(join(dir, licenseFile), 'utf8').trim();
+    return `${manifest.name}@${manifest.version} (${manifest.license ?? 'unknown'})\n\n${text}\n`;
+  });
+  writeFileSync(
+    join(packageDir, 'LICENSES.txt'),
+    `Packages bundled into this folder's JavaScript, with their licenses.\n\n${notices.join(`\n${'-'.repeat(80)}\n\n`)}`,
+  );
 }
 
 // Local builds bundle our own code (the app and the middleware workspace, from source) and leave every
@@ -286,7 +351,7 @@ async function main(): Promise<void> {
   if (targets.includes('function')) {
     const outDir = resolve(outFunction ?? join(root, 'dist/function'));
     await buildFunction(outDir, metafile === undefined ? undefined : resolve(metafile));
-    built.push(`function → ${relative(process.cwd(), join(outDir, 'index.js')) || '.'}`);
+    built.push(`function → ${relative(process.cwd(), join(outDir, 'index.mjs')) || '.'}`);
   }
   if (targets.includes('layer')) {
     const outDir = resolve(values['out-layer'] ?? join(root, 'dist/layer'));

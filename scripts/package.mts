@@ -1,5 +1,5 @@
 // `npm run package`: the deployment packages for tools other than SAM (which zips .aws-sam/build itself):
-//   dist/function.zip   index.js + index.js.map at the root, for `Handler: index.handler`
+//   dist/function.zip   index.mjs, its chunks and source maps at the root, for `Handler: index.handler`
 //   dist/layer.zip      nodejs/node_modules/… at the root, which Lambda unpacks to /opt
 // It packages what `npm run build` left in dist/ (the npm script builds first).
 // Usage: node scripts/package.mts [--function DIR] [--layer DIR] [--out DIR]   (defaults: dist/function, dist/layer,
@@ -113,7 +113,7 @@ function main(): void {
     },
   });
   const packages = [
-    { source: resolve(values.function), zip: join(resolve(values.out), 'function.zip'), mustContain: 'index.js' },
+    { source: resolve(values.function), zip: join(resolve(values.out), 'function.zip'), mustContain: 'index.mjs' },
     {
       source: resolve(values.layer),
       zip: join(resolve(values.out), 'layer.zip'),

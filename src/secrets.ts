@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 import type { JwtSecretSource } from './config';
@@ -76,8 +75,10 @@ export async function resolveJwtSecret(source: JwtSecretSource, options: Resolve
 
 // One client for one call: the secret is read once per process, so keeping the client (and its sockets) alive
 // afterwards would only hold resources. Per-attempt timeouts bound each try; the abort signal bounds the whole.
+// The SDK is imported here, not at the top: a host that passes the secret's value never loads it.
 function secretsManagerFetcher(region: string, timeoutMs: number): SecretFetcher {
   return async (secretId, signal) => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const client = new SecretsManagerClient({
       region,
       maxAttempts: 2,

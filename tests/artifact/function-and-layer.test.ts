@@ -156,14 +156,17 @@ afterAll(async () => {
 });
 
 describe('the function artifact (sam build → /var/task)', () => {
-  it('holds the bundle with its source map at the root, where the handler setting points, and the docs page assets', () => {
-    const expected = [
-      `${handlerModule}.js`,
-      `${handlerModule}.js.map`,
-      ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`),
-    ];
+  it('holds the handler module (an ES module) at the root, where the handler setting points, its lazily loaded chunks beside it, each with a source map, and the docs page assets', () => {
+    // Arrange
+    const files = filesUnder(artifacts.task);
+    const chunks = files.filter((file) => file.endsWith('.mjs') && file !== `${handlerModule}.mjs`);
 
-    expect(filesUnder(artifacts.task)).toEqual(expected.sort());
+    // Act
+    const expected = [`${handlerModule}.mjs`, ...chunks].flatMap((file) => [file, `${file}.map`]);
+
+    // Assert
+    expect(files).toEqual([...expected, ...SWAGGER_UI_FILES.map((file) => `swagger-ui/${file}`)].sort());
+    expect(chunks.every((chunk) => !chunk.includes('/'))).toBe(true);
   });
 
   it('bundles no second copy of anything the layer ships, and leaves those packages to the layer', () => {
@@ -203,6 +206,29 @@ describe('the layer artifact (sam build → /opt)', () => {
     expect(readdirSync(artifacts.opt)).toEqual(['nodejs']);
     expect(readdirSync(join(artifacts.opt, 'nodejs'))).toEqual(['node_modules']);
     expect(manifest.version).toBe(source.version);
+  });
+
+  it('ships each package the function imports by name as one bundle with its licenses, and exactly one express, which the middleware requires', () => {
+    // Arrange
+    const nodeModules = join(artifacts.opt, 'nodejs/node_modules');
+    const middlewareBundle = readFileSync(join(nodeModules, LAYER_PACKAGE, 'dist/index.js'), 'utf8');
+    const bundledIntoMiddleware = readFileSync(join(nodeModules, LAYER_PACKAGE, 'LICENSES.txt'), 'utf8');
+
+    // Act
+    const files = filesUnder(nodeModules);
+
+    // Assert
+    expect(files).toEqual([
+      `${LAYER_PACKAGE}/LICENSES.txt`,
+      `${LAYER_PACKAGE}/dist/index.js`,
+      `${LAYER_PACKAGE}/package.json`,
+      'express/LICENSES.txt',
+      'express/index.js',
+      'express/package.json',
+    ]);
+    expect(middlewareBundle).toContain('require("express")');
+    expect(bundledIntoMiddleware).not.toMatch(/^express@/m);
+    expect(bundledIntoMiddleware).toMatch(/^express-validator@\S+ \(MIT\)$/m);
   });
 
   it('ships no AWS SDK (it would shadow the runtime one), no type declarations or source maps, and no native addons', () => {
@@ -316,7 +342,7 @@ describe('a function whose cold start cannot complete', () => {
     cpSync(artifacts.opt, opt, { recursive: true });
     const packageDir = join(opt, 'nodejs/node_modules', LAYER_PACKAGE);
     const built = readFileSync(join(packageDir, 'dist/index.js'), 'utf8');
-    const versionLiteral = /(name: "@lambdalith\/middleware",\s*version: )"([^"]+)"/g;
+    const versionLiteral = /(name:\s*"@lambdalith\/middleware",\s*version:\s*)"([^"]+)"/g;
     const [match, ...others] = [...built.matchAll(versionLiteral)];
     if (match === undefined || others.length > 0)
       throw new Error('the layer build no longer inlines its version as the test expects');

@@ -79,6 +79,11 @@ export class LambdaEnvironment {
     this.ready.catch(() => undefined);
   }
 
+  /** The environment's process id (the cold-start benchmark reads its peak memory). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Everything the function wrote to stdout and stderr so far (its logs). */
   get logs(): string {
     return this.output;

@@ -5,8 +5,10 @@
 //
 // Usage: node lambda-runtime.mts <module.export> <timeoutSeconds>   (stdio fd 3 must be an IPC channel)
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 interface InvokeRequest {
   readonly id: number;
@@ -47,10 +49,19 @@ function context(awsRequestId: string): object {
   };
 }
 
+// As the Node.js runtime does: <module>.js, .mjs or .cjs in the task root; an .mjs is loaded as an ES module.
+async function loadHandlerModule(moduleName: string): Promise<unknown> {
+  const file = ['.js', '.mjs', '.cjs']
+    .map((extension) => join(taskRoot, `${moduleName}${extension}`))
+    .find((candidate) => existsSync(candidate));
+  if (file === undefined) throw new Error(`Cannot find module '${moduleName}' in ${taskRoot} (.js, .mjs or .cjs)`);
+  return file.endsWith('.mjs') ? import(pathToFileURL(file).href) : createRequire(join(taskRoot, 'runtime.cjs'))(file);
+}
+
 let handler: Handler;
 try {
   const [moduleName = 'index', exportName = 'handler'] = handlerSetting.split('.');
-  const loaded: unknown = createRequire(join(taskRoot, 'runtime.cjs'))(join(taskRoot, moduleName));
+  const loaded: unknown = await loadHandlerModule(moduleName);
   const candidate =
     typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[exportName] : undefined;
   if (typeof candidate !== 'function') throw new Error(`${handlerSetting} is not a function in ${taskRoot}`);

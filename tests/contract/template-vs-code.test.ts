@@ -58,15 +58,22 @@ describe('the handler the template names', () => {
   it('is an exported function of the built bundle, loaded with the layer as Lambda loads it', async () => {
     // Arrange
     const [moduleName = '', exportName = ''] = String(functionProperties['Handler']).split('.');
-    const probe = 'process.stdout.write(typeof require(process.argv[1])[process.argv[2]]); process.exit(0);';
+    // The Node.js runtime's lookup: <module>.js, .mjs or .cjs, loaded with import().
+    const probe = [
+      "import { existsSync } from 'node:fs'; import { pathToFileURL } from 'node:url';",
+      "const file = ['.js', '.mjs', '.cjs'].map((extension) => process.argv[1] + extension).find((candidate) => existsSync(candidate));",
+      'const loaded = file === undefined ? {} : await import(pathToFileURL(file).href);',
+      'process.stdout.write(typeof loaded[process.argv[2]]); process.exit(0);',
+    ].join(' ');
     // A Secrets Manager that refuses at once, so the cold start's secret read cannot reach AWS.
     const env = { ...lambdaEnvironment(), AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9' };
 
     // Act
-    const { stdout } = await run(process.execPath, ['-e', probe, join(artifacts.task, moduleName), exportName], {
-      cwd: dir,
-      env,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', probe, join(artifacts.task, moduleName), exportName],
+      { cwd: dir, env },
+    );
 
     // Assert
     expect(stdout).toBe('function');
@@ -190,9 +197,12 @@ describe("the function's permissions", () => {
     const calls: { action: string; resource: string; context?: Record<string, string> }[] = [];
     for (const source of sources) {
       const text = readFileSync(join(PROJECT_ROOT, source), 'utf8');
-      for (const [, names = '', packageName = ''] of text.matchAll(
-        /import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g,
-      )) {
+      // Static imports, and the lazy `const { …Command } = await import('@aws-sdk/…')` of a client loaded on first use.
+      const imports = text.matchAll(
+        /(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*await\s+import\()'(@aws-sdk\/[^']+)'/g,
+      );
+      for (const [, staticNames, lazyNames, packageName = ''] of imports) {
+        const names = staticNames ?? lazyNames ?? '';
         const commands = names
           .split(',')
           .map((name) => name.trim())

@@ -46,7 +46,8 @@ import {
 import { FakeAws } from '../../tests/artifact/fake-aws';
 import { LambdaEnvironment } from '../../tests/artifact/lambda-environment';
 import { samBuild } from '../../tests/artifact/sam-build';
-import { httpApiV2, type HttpRequestSpec } from '@lambdalith/testing';
+// By file: Node runs this script as is, and the kit's index re-exports without file extensions.
+import { httpApiV2, type HttpRequestSpec } from '../../packages/testing/src/lambda-events.ts';
 import { markdownTable, median, quantile, round, type Bench, type BenchContext, type BenchReport } from './bench';
 
 const root = join(import.meta.dirname, '../..');

@@ -9,7 +9,7 @@
 // `source` condition), so the real handler is bundled first with esbuild, exactly as the local build
 // does it (our code bundled, installed packages left external), into node_modules/.cache where those
 // packages resolve. The bench never touches DynamoDB: GET /health does not.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -71,7 +71,8 @@ function lambdaEnvironment(overrides: Record<string, string>): Record<string, st
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     TABLE_NAME: 'lambdalith-bench',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-bench-secret',
+    // Random, as a deployed secret is: Lambda's configuration refuses a guessable one.
+    JWT_SECRET: randomBytes(48).toString('base64url'),
     EMAIL_FROM: 'no-reply@example.com',
     LOG_LEVEL: 'INFO',
     METRICS_ENABLED: 'true',

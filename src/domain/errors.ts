@@ -120,3 +120,16 @@ export class StoreNotReadyError extends DomainError {
     this.name = 'StoreNotReadyError';
   }
 }
+
+/**
+ * create-admin was asked to create an admin with an email that an account already holds. Promoting it would
+ * hand admin to whoever registered the email first, with their password: only an explicit
+ * `--promote-existing` does that.
+ */
+export class ExistingAccountError extends DomainError {
+  readonly code = 'ACCOUNT_EXISTS';
+  constructor(readonly account: { readonly id: string; readonly email: string; readonly createdAt: string }) {
+    super(`an account with the email ${account.email} already exists (id ${account.id}, created ${account.createdAt})`);
+    this.name = 'ExistingAccountError';
+  }
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import {
   EmailTakenError,
+  ExistingAccountError,
   InvalidCredentialsError,
   NotPermittedError,
   StaleVersionError,
@@ -192,17 +193,21 @@ export class UserService {
   }
 
   /**
-   * For `npm run create-admin`: promotes the user with this email to admin, or creates an admin. The
-   * password is needed (and checked against the policy) only to create one; an existing user keeps theirs.
+   * For `npm run create-admin`: creates an admin with this email and password. An account that already holds
+   * the email is never elevated by default ({@link ExistingAccountError}): whoever registered it first chose
+   * its password, not the operator. With `promoteExisting` the operator says that account is theirs: it
+   * becomes admin (its password unchanged, its tokens revoked), and the outcome names it.
    */
   async createOrPromoteAdmin(input: {
     readonly email: string;
     readonly password: string | undefined;
     readonly name: string | undefined;
+    readonly promoteExisting?: boolean | undefined;
   }): Promise<{ outcome: 'created' | 'promoted' | 'unchanged'; user: User }> {
     assertValid({ email: input.email });
     const existing = await this.findByEmail(canonicalEmail(input.email));
     if (existing !== undefined) {
+      if (input.promoteExisting !== true) throw new ExistingAccountError(publicUser(existing));
       if (existing.role === 'admin') return { outcome: 'unchanged', user: publicUser(existing) };
       const promoted = await this.repository.update(existing, { role: 'admin' }, new Date(this.now()).toISOString());
       return { outcome: 'promoted', user: publicUser(promoted) };

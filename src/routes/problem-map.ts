@@ -11,6 +11,7 @@ import {
 } from '@lambdalith/middleware';
 import {
   EmailTakenError,
+  ExistingAccountError,
   InvalidCredentialsError,
   InvalidListPositionError,
   NotPermittedError,
@@ -56,6 +57,8 @@ export const PROBLEM_TABLE: readonly ProblemRow<DomainError>[] = [
   row(NotPermittedError, (error) => new ForbiddenError(error.message)),
   row(UserNotFoundError, () => new NotFoundError('User not found', { code: 'USER_NOT_FOUND' })),
   row(EmailTakenError, () => new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' })),
+  // Only create-admin throws it today; were a route to, it is the same conflict as EMAIL_TAKEN.
+  row(ExistingAccountError, () => new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' })),
   row(InvalidCursorError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
   row(InvalidListPositionError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
   // Optimistic locking, spoken as HTTP conditional requests (RFC 9110 §13, RFC 6585 §3).

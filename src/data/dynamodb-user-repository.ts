@@ -121,7 +121,14 @@ export class DynamoDbUserRepository implements UserRepository {
   }
 
   async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
-    const next: StoredUser = { ...current, ...changes, updatedAt, version: current.version + 1 };
+    const { revokeTokensAt, ...fields } = changes;
+    const next: StoredUser = {
+      ...current,
+      ...fields,
+      updatedAt,
+      version: current.version + 1,
+      ...(revokeTokensAt === undefined ? {} : { tokenGeneration: current.tokenGeneration + 1, tokensRevokedAt: revokeTokensAt }),
+    };
     const moveEmail = changes.email !== undefined && changes.email !== current.email;
     const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':expected': current.version, ':next': next.version, ':updatedAt': updatedAt };
@@ -133,12 +140,19 @@ export class DynamoDbUserRepository implements UserRepository {
       values[`:${field}`] = value;
       assignments.push(`#${field} = :${field}`);
     }
+    if (revokeTokensAt !== undefined) {
+      values[':revokedAt'] = revokeTokensAt;
+      values[':one'] = 1;
+      assignments.push('tokensRevokedAt = :revokedAt');
+    }
+    // ADD, not SET to current + 1: a logout between our read and this write must not be undone.
+    const increments = revokeTokensAt === undefined ? '' : ' ADD tokenGeneration :one';
     const items: TransactItems = [
       {
         Update: {
           TableName: this.tableName,
           Key: userKey(current.id),
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignments.join(', ')}${increments}`,
           ConditionExpression: 'attribute_exists(PK) AND #version = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -175,6 +189,24 @@ export class DynamoDbUserRepository implements UserRepository {
     }
     if (failedCondition(reasons[1])) throw new EmailTakenError();
     throw new Error(`updating user ${current.id} was cancelled: ${describe(reasons)}`);
+  }
+
+  async revokeTokens(id: string, atSeconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(id),
+          UpdateExpression: 'SET tokensRevokedAt = :at ADD tokenGeneration :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': atSeconds, ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async delete(id: string): Promise<boolean> {
@@ -301,13 +333,16 @@ function toUserItem(user: StoredUser): Record<string, unknown> {
     passwordHash: user.passwordHash,
     failedLoginCount: user.failedLoginCount,
     lastFailedLoginAt: user.lastFailedLoginAt,
+    tokenGeneration: user.tokenGeneration,
+    tokensRevokedAt: user.tokensRevokedAt,
   };
 }
 
 // Items are read back field by field (never spread), so storage attributes never leak into the domain,
 // and a malformed item fails loudly here rather than as a confusing response later.
 function fromUserItem(item: Record<string, unknown>): StoredUser {
-  const { id, email, name, role, createdAt, updatedAt, version, passwordHash, failedLoginCount, lastFailedLoginAt } = item;
+  const { id, email, name, role, createdAt, updatedAt, version, passwordHash, failedLoginCount, lastFailedLoginAt, tokenGeneration, tokensRevokedAt } =
+    item;
   if (
     typeof id !== 'string' ||
     typeof email !== 'string' ||
@@ -318,7 +353,9 @@ function fromUserItem(item: Record<string, unknown>): StoredUser {
     typeof version !== 'number' ||
     typeof passwordHash !== 'string' ||
     !(failedLoginCount === undefined || typeof failedLoginCount === 'number') ||
-    !(lastFailedLoginAt === undefined || typeof lastFailedLoginAt === 'number')
+    !(lastFailedLoginAt === undefined || typeof lastFailedLoginAt === 'number') ||
+    !(tokenGeneration === undefined || typeof tokenGeneration === 'number') ||
+    !(tokensRevokedAt === undefined || typeof tokensRevokedAt === 'number')
   ) {
     throw new Error(`malformed user item ${String(item['PK'])}`);
   }
@@ -333,6 +370,9 @@ function fromUserItem(item: Record<string, unknown>): StoredUser {
     passwordHash,
     failedLoginCount: failedLoginCount ?? 0,
     lastFailedLoginAt,
+    // Users stored before revocation existed have neither attribute: generation 0, never revoked.
+    tokenGeneration: tokenGeneration ?? 0,
+    tokensRevokedAt,
   };
 }
 

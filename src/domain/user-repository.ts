@@ -8,6 +8,8 @@ export interface UserChanges {
   readonly email?: string;
   readonly role?: Role;
   readonly passwordHash?: string;
+  /** Revokes the user's tokens, as of these epoch seconds: bumps `tokenGeneration`, sets `tokensRevokedAt`. */
+  readonly revokeTokensAt?: number;
 }
 
 export interface UserPage {
@@ -38,6 +40,11 @@ export interface UserRepository {
    * `WriteContentionError` when concurrent transactions keep winning.
    */
   update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser>;
+  /**
+   * Revokes every token issued to the user so far (a logout), as of these epoch seconds: bumps
+   * `tokenGeneration` atomically. Resolves `false` when there is no such user.
+   */
+  revokeTokens(id: string, atSeconds: number): Promise<boolean>;
   /** Removes the user and its email claim. Resolves `false` when there was no such user. */
   delete(id: string): Promise<boolean>;
   /**

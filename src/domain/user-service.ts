@@ -16,14 +16,25 @@ import { lockedUntil } from './login-backoff';
 import type { PaginationCursorCodec } from './pagination-cursor';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
-import { canonicalEmail, emailViolation, nameViolation, publicUser, type Actor, type Role, type StoredUser, type User } from './user';
+import {
+  canonicalEmail,
+  emailViolation,
+  isTokenCurrent,
+  nameViolation,
+  publicUser,
+  type Actor,
+  type Role,
+  type StoredUser,
+  type TokenIssue,
+  type User,
+} from './user';
 import type { UserChanges, UserRepository } from './user-repository';
 import { welcomeEmail, type EmailSender } from './welcome-email';
 import { WorkQueue } from './work-queue';
 
 /** Issues access tokens; `createTokenIssuer()` of @lambdalith/middleware is one. */
 export interface AccessTokenIssuer {
-  issue(subject: string): Promise<{ readonly accessToken: string; readonly expiresIn: number }>;
+  issue(subject: string, claims: { readonly gen: number }): Promise<{ readonly accessToken: string; readonly expiresIn: number }>;
 }
 
 /**
@@ -116,13 +127,24 @@ export class UserService {
       throw new InvalidCredentialsError();
     }
     if (!(await this.checkPassword(user, input.password))) throw new InvalidCredentialsError();
-    return this.tokens.issue(user.id);
+    // The generation read before the check: a password change meanwhile makes this token void at once.
+    return this.tokens.issue(user.id, { gen: user.tokenGeneration });
   }
 
-  /** Who a verified token's subject is right now: `undefined` when the user no longer exists. */
-  async actorFor(userId: string): Promise<Actor | undefined> {
+  /**
+   * Who a verified token's subject is right now: `undefined` when the user no longer exists, or the token
+   * was issued before a revocation (a password, email or role change, a logout). Reads the user once, as
+   * every authenticated request does anyway.
+   */
+  async actorFor(userId: string, token: TokenIssue): Promise<Actor | undefined> {
     const user = await this.repository.findById(userId);
-    return user === undefined ? undefined : { userId: user.id, role: user.role };
+    if (user === undefined || !isTokenCurrent(user, token)) return undefined;
+    return { userId: user.id, role: user.role };
+  }
+
+  /** Revokes every token issued to the caller so far, the one of this request included. */
+  async logout(actor: Actor): Promise<void> {
+    if (!(await this.repository.revokeTokens(actor.userId, this.nowSeconds()))) throw new UserNotFoundError();
   }
 
   async getUser(actor: Actor, id: string): Promise<User> {
@@ -167,11 +189,7 @@ export class UserService {
     if (update.name !== undefined && update.name.trim() !== current.name) changes.name = update.name.trim();
     if (update.role !== undefined && update.role !== current.role) changes.role = update.role;
     const newEmail = update.email === undefined ? undefined : canonicalEmail(update.email);
-    if (newEmail !== undefined && newEmail !== current.email) {
-      // Cheap check first: no point hashing for an email that is taken anyway. The transaction decides.
-      if (await this.repository.isEmailTaken(newEmail)) throw new EmailTakenError();
-      changes.email = newEmail;
-    }
+    if (newEmail !== undefined && newEmail !== current.email) changes.email = newEmail;
     if (changes.email !== undefined || update.password !== undefined) {
       // Re-authentication: a stolen token alone must not be enough to take the account over.
       if (update.currentPassword === undefined) {
@@ -181,8 +199,15 @@ export class UserService {
         throw new ValidationError([{ field: 'currentPassword', message: 'is incorrect' }]);
       }
     }
+    // Only after the password is proven: before, this would tell a token thief which emails are registered.
+    // A cheap check before hashing the new password; the transaction decides.
+    if (changes.email !== undefined && (await this.repository.isEmailTaken(changes.email))) throw new EmailTakenError();
     if (update.password !== undefined) changes.passwordHash = await this.hasher.hash(update.password);
     if (Object.keys(changes).length === 0) return publicUser(current);
+    // Whoever held a token for the old credentials or role must not keep acting on it.
+    if (changes.email !== undefined || changes.passwordHash !== undefined || changes.role !== undefined) {
+      changes.revokeTokensAt = this.nowSeconds();
+    }
 
     return publicUser(await this.repository.update(current, changes, new Date(this.now()).toISOString()));
   }
@@ -209,7 +234,7 @@ export class UserService {
     if (existing !== undefined) {
       if (input.promoteExisting !== true) throw new ExistingAccountError(publicUser(existing));
       if (existing.role === 'admin') return { outcome: 'unchanged', user: publicUser(existing) };
-      const promoted = await this.repository.update(existing, { role: 'admin' }, new Date(this.now()).toISOString());
+      const promoted = await this.repository.update(existing, { role: 'admin', revokeTokensAt: this.nowSeconds() }, new Date(this.now()).toISOString());
       return { outcome: 'promoted', user: publicUser(promoted) };
     }
     if (input.password === undefined) {
@@ -240,6 +265,8 @@ export class UserService {
         passwordHash,
         failedLoginCount: 0,
         lastFailedLoginAt: undefined,
+        tokenGeneration: 0,
+        tokensRevokedAt: undefined,
       };
       await this.repository.create(created);
       return created;
@@ -294,6 +321,10 @@ export class UserService {
   private async refuseLikeAPasswordCheck(password: string): Promise<void> {
     await this.repository.claimPasswordAttempt(randomUUID(), 0, this.now());
     await this.hasher.burnEquivalentTime(password);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now() / 1_000);
   }
 
   private async findVisible(actor: Actor, id: string): Promise<StoredUser> {

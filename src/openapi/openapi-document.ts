@@ -86,6 +86,21 @@ const paths: Record<string, Record<string, Operation>> = {
       },
     },
   },
+  '/auth/logout': {
+    post: {
+      tags: ['Auth'],
+      summary: "Revoke the caller's tokens",
+      description:
+        'Every access token issued to the caller so far stops working, the one of this request included. Changing ' +
+        'the password, the email or the role does the same.',
+      operationId: 'logout',
+      security: bearer,
+      responses: {
+        '204': { description: 'Logged out' },
+        '401': response('Unauthorized'),
+      },
+    },
+  },
   '/users/me': {
     get: {
       tags: ['Users'],

@@ -62,6 +62,8 @@ export async function seedUser(
     passwordHash: options.passwordHash ?? (await seedHash),
     failedLoginCount: options.failedLoginCount ?? 0,
     lastFailedLoginAt: options.lastFailedLoginAt,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
   };
   const deps = testRepositoryDependencies();
   await deps.repository.create(user);

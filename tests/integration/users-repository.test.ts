@@ -34,6 +34,8 @@ function newUser(overrides: Partial<StoredUser> = {}): StoredUser {
     passwordHash: 'scrypt$17$8$1$not-a-real-hash',
     failedLoginCount: 0,
     lastFailedLoginAt: undefined,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
     ...overrides,
   };
 }
@@ -254,6 +256,8 @@ describe('DynamoDbUserRepository', () => {
       expect(await repository.findById(user.id)).toMatchObject({
         failedLoginCount: 0,
         lastFailedLoginAt: undefined,
+        tokenGeneration: 0,
+        tokensRevokedAt: undefined,
         passwordHash: 'scrypt$fresh',
         version: 1,
       });

@@ -51,6 +51,11 @@ class RecordingRepository implements UserRepository {
     return next;
   }
 
+  async revokeTokens(id: string): Promise<boolean> {
+    this.calls.push('revokeTokens');
+    return this.users.has(id);
+  }
+
   async delete(id: string): Promise<boolean> {
     this.calls.push('delete');
     return this.users.delete(id);
@@ -113,6 +118,8 @@ function knownUser(overrides: Partial<StoredUser> = {}): Omit<StoredUser, 'passw
     version: 1,
     failedLoginCount: 0,
     lastFailedLoginAt: undefined,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
     ...overrides,
   };
 }

@@ -71,16 +71,18 @@ export function createApp(deps: AppDependencies): Express {
   // Role, existence and revocation come from the store on every request: a deleted user's token stops
   // working and a demoted admin loses admin at once, not when the token expires.
   const requireUser = authenticateCaller(deps.users, deps.tokenVerification);
+  // Every password check (a login, a PATCH with currentPassword) counts against one per-IP budget.
+  const loginRateLimit = rateLimit({ ...deps.authRateLimit, keyPrefix: 'login' });
   app.use(healthRoutes(deps));
   app.use(
     authRoutes({
       users: deps.users,
       registerRateLimit: rateLimit({ ...deps.authRateLimit, keyPrefix: 'register' }),
-      loginRateLimit: rateLimit({ ...deps.authRateLimit, keyPrefix: 'login' }),
+      loginRateLimit,
       requireUser,
     }),
   );
-  app.use(usersRoutes({ users: deps.users, requireUser }));
+  app.use(usersRoutes({ users: deps.users, requireUser, reauthenticationRateLimit: loginRateLimit }));
   app.use(apiDocsRoutes(deps));
 
   // Last: every error becomes a problem response; the problem map decides the domain errors' statuses.

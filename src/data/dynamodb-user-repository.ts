@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   EmailTakenError,
@@ -15,10 +16,11 @@ import {
   UserNotFoundError,
   WriteContentionError,
 } from '../domain/errors';
+import { KNOWN_SOURCE_MS, NO_ATTEMPTS, type PasswordAttempts } from '../domain/login-backoff';
 import type { ListPosition } from '../domain/pagination-cursor';
 import { isRole, type StoredUser } from '../domain/user';
 import type { UserChanges, UserPage, UserRepository } from '../domain/user-repository';
-import { emailKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
+import { emailKey, passwordAttemptsKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -246,19 +248,29 @@ export class DynamoDbUserRepository implements UserRepository {
     throw new Error(`deleting user ${id} was cancelled: ${describe(reasons)}`);
   }
 
-  async claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean> {
+  async findPasswordAttempts(userId: string | undefined, source: string): Promise<PasswordAttempts> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: passwordAttemptsKey(userId ?? randomUUID(), source), ConsistentRead: true }),
+    );
+    return result.Item === undefined ? NO_ATTEMPTS : fromAttemptsItem(result.Item);
+  }
+
+  async reservePasswordAttempt(userId: string | undefined, source: string, allowance: number, atMs: number): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: userKey(id),
-          UpdateExpression: 'SET failedLoginCount = :next, lastFailedLoginAt = :at',
-          // A user stored before the counter existed has no attribute: that counts as zero.
-          ConditionExpression:
-            seenCount === 0
-              ? 'attribute_exists(PK) AND (attribute_not_exists(failedLoginCount) OR failedLoginCount = :seen)'
-              : 'attribute_exists(PK) AND failedLoginCount = :seen',
-          ExpressionAttributeValues: { ':seen': seenCount, ':next': seenCount + 1, ':at': atMs },
+          Key: passwordAttemptsKey(userId ?? randomUUID(), source),
+          UpdateExpression: 'ADD slots :one, inFlight :one SET lastReservedAt = :at, expiresAt = :expires',
+          // "Fewer in use than allowed", not "as many as I read": concurrent checks each take a free slot
+          // instead of all but one losing a compare-and-swap. Nobody's item: a condition that cannot hold.
+          ConditionExpression: userId === undefined ? 'attribute_exists(PK)' : 'attribute_not_exists(slots) OR slots < :allowance',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':at': atMs,
+            ':expires': attemptsExpiry(atMs),
+            ...(userId === undefined ? {} : { ':allowance': allowance }),
+          },
         }),
       );
       return true;
@@ -268,20 +280,81 @@ export class DynamoDbUserRepository implements UserRepository {
     }
   }
 
-  async clearPasswordFailures(id: string, rehash: { readonly from: string; readonly to: string } | undefined): Promise<void> {
+  async recordPasswordFailure(userId: string | undefined, source: string, atMs: number): Promise<void> {
+    const id = userId ?? randomUUID();
+    await Promise.all([
+      this.updateIfCondition({
+        Key: passwordAttemptsKey(id, source),
+        // The slot stays in use: it is a failure now.
+        UpdateExpression: 'ADD inFlight :minusOne SET lastFailureAt = :at, expiresAt = :expires',
+        // Abandoned checks released meanwhile were counted as failures already.
+        ConditionExpression: userId === undefined ? 'attribute_exists(PK)' : 'inFlight > :zero',
+        ExpressionAttributeValues: { ':minusOne': -1, ':at': atMs, ':expires': attemptsExpiry(atMs), ...(userId === undefined ? {} : { ':zero': 0 }) },
+      }),
+      this.updateIfCondition({
+        Key: userKey(id),
+        UpdateExpression: 'ADD failedLoginCount :one SET lastFailedLoginAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1, ':at': atMs },
+      }),
+    ]);
+  }
+
+  async recordPasswordSuccess(
+    userId: string,
+    source: string,
+    atMs: number,
+    rehash: { readonly from: string; readonly to: string } | undefined,
+  ): Promise<void> {
+    const known = { ':at': atMs, ':expires': attemptsExpiry(atMs) };
+    const settled = await this.updateIfCondition({
+      Key: passwordAttemptsKey(userId, source),
+      // This check's slot and every failure go; the checks still in flight keep theirs (SET reads old values).
+      UpdateExpression:
+        'SET slots = inFlight - :one, inFlight = inFlight - :one, lastSuccessAt = :at, expiresAt = :expires REMOVE lastFailureAt',
+      ConditionExpression: 'inFlight > :zero',
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0, ...known },
+    });
+    if (!settled) {
+      // Released as abandoned meanwhile (counted as a failure): forget the failures all the same.
+      await this.updateIfCondition({
+        Key: passwordAttemptsKey(userId, source),
+        UpdateExpression: 'SET slots = inFlight, lastSuccessAt = :at, expiresAt = :expires REMOVE lastFailureAt',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: known,
+      });
+    }
+    await this.updateIfCondition({
+      Key: userKey(userId),
+      UpdateExpression: `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'} REMOVE lastFailedLoginAt`,
+      // Never overwrite a password changed since the check, and never resurrect a deleted user.
+      ConditionExpression: rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',
+      ExpressionAttributeValues: { ':zero': 0, ...(rehash === undefined ? {} : { ':from': rehash.from, ':to': rehash.to }) },
+    });
+  }
+
+  async releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void> {
+    await this.updateIfCondition({
+      Key: passwordAttemptsKey(userId, source),
+      UpdateExpression: 'SET inFlight = :zero',
+      ConditionExpression: 'lastReservedAt = :seen',
+      ExpressionAttributeValues: { ':zero': 0, ':seen': lastReservedAt },
+    });
+  }
+
+  /** A conditional update of one item; resolves whether its condition held. */
+  private async updateIfCondition(input: {
+    readonly Key: Record<string, string>;
+    readonly UpdateExpression: string;
+    readonly ConditionExpression: string;
+    readonly ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: userKey(id),
-          UpdateExpression: `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'} REMOVE lastFailedLoginAt`,
-          // Never overwrite a password changed since the check, and never resurrect a deleted user.
-          ConditionExpression: rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',
-          ExpressionAttributeValues: { ':zero': 0, ...(rehash === undefined ? {} : { ':from': rehash.from, ':to': rehash.to }) },
-        }),
-      );
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
@@ -373,6 +446,23 @@ function fromUserItem(item: Record<string, unknown>): StoredUser {
     // Users stored before revocation existed have neither attribute: generation 0, never revoked.
     tokenGeneration: tokenGeneration ?? 0,
     tokensRevokedAt,
+  };
+}
+
+/** TTL of an attempts record (epoch seconds): kept as long as its source counts as known. */
+function attemptsExpiry(atMs: number): number {
+  return Math.ceil((atMs + KNOWN_SOURCE_MS) / 1_000);
+}
+
+function fromAttemptsItem(item: Record<string, unknown>): PasswordAttempts {
+  const { slots, inFlight, lastFailureAt, lastReservedAt, lastSuccessAt } = item;
+  const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+  return {
+    slots: typeof slots === 'number' ? slots : 0,
+    inFlight: typeof inFlight === 'number' ? Math.max(0, inFlight) : 0,
+    lastFailureAt: optionalNumber(lastFailureAt),
+    lastReservedAt: optionalNumber(lastReservedAt),
+    lastSuccessAt: optionalNumber(lastSuccessAt),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PasswordAttempts } from './login-backoff';
 import type { ListPosition } from './pagination-cursor';
 import type { Role, StoredUser } from './user';
 
@@ -47,11 +48,35 @@ export interface UserRepository {
   revokeTokens(id: string, atSeconds: number): Promise<boolean>;
   /** Removes the user and its email claim. Resolves `false` when there was no such user. */
   delete(id: string): Promise<boolean>;
-  /**
-   * Counts a password check in advance (it becomes a failure unless {@link clearPasswordFailures} follows),
-   * if the failure count is still `seenCount`. Resolves `false` when another attempt got there first.
+  /*
+   * Password checks of one account from one source (an opaque client key). Each method takes `userId`
+   * `undefined` for "nobody": it then makes the same calls against items that exist nowhere, with conditions
+   * that fail and write nothing, so that refusing an unknown email or a locked account costs what a real
+   * check costs.
    */
-  claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean>;
-  /** After a correct password: resets the failure count, and replaces the hash when `rehash` says so. */
-  clearPasswordFailures(id: string, rehash: { readonly from: string; readonly to: string } | undefined): Promise<void>;
+  /** A consistent read of the attempts; {@link NO_ATTEMPTS} when there are none. */
+  findPasswordAttempts(userId: string | undefined, source: string): Promise<PasswordAttempts>;
+  /**
+   * Reserves a check (one more slot in use, one more in flight) if fewer than `allowance` slots are in use,
+   * atomically. Resolves `false` when not.
+   */
+  reservePasswordAttempt(userId: string | undefined, source: string, allowance: number, atMs: number): Promise<boolean>;
+  /** Settles a reserved check as failed: its slot stays in use as a failure; the account-wide count goes up. */
+  recordPasswordFailure(userId: string | undefined, source: string, atMs: number): Promise<void>;
+  /**
+   * Settles a reserved check as correct: frees its slot and this source's failures (checks still in flight
+   * keep theirs), marks the source as one the owner uses, resets the account-wide count, and replaces the
+   * hash when `rehash` says so (only if it is still `rehash.from`).
+   */
+  recordPasswordSuccess(
+    userId: string,
+    source: string,
+    atMs: number,
+    rehash: { readonly from: string; readonly to: string } | undefined,
+  ): Promise<void>;
+  /**
+   * Counts checks that were reserved and never settled (their process died) as failures, if nothing was
+   * reserved since `lastReservedAt`.
+   */
+  releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void>;
 }

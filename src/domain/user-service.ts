@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   EmailTakenError,
   ExistingAccountError,
@@ -12,7 +13,7 @@ import {
   VersionRequiredError,
   type FieldViolation,
 } from './errors';
-import { lockedUntil } from './login-backoff';
+import { accountAdmits, hasLiveAttemptsInFlight, slotAllowance } from './login-backoff';
 import type { PaginationCursorCodec } from './pagination-cursor';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
@@ -67,7 +68,19 @@ export interface UserServiceOptions {
   readonly newId?: () => string;
   /** Registrations hashing at once, per process. Default: the number of CPU cores. */
   readonly registrationConcurrency?: number;
+  /** How a password check waits for a free slot; tests pass their own. Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) that jitters those waits. Default: `Math.random`. */
+  readonly random?: () => number;
 }
+
+// A password check that finds no free slot while this source's own checks are in flight waits for them:
+// pauses doubling from 50 ms to 500 ms, jittered, at most 8 s in all (a hash takes ~0.5 s; Lambda's
+// timeout is 10 s). Rounds are bounded too, for checks that keep losing the race for a freed slot.
+const FIRST_RESERVATION_PAUSE_MS = 50;
+const MAX_RESERVATION_PAUSE_MS = 500;
+const MAX_RESERVATION_WAIT_MS = 8_000;
+const MAX_RESERVATION_ROUNDS = 40;
 
 /** The listing a user-listing cursor is bound to. */
 export const USER_LISTING = 'users';
@@ -91,6 +104,8 @@ export class UserService {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly registrations: WorkQueue;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
 
   constructor(options: UserServiceOptions) {
     this.repository = options.repository;
@@ -101,6 +116,8 @@ export class UserService {
     this.onWelcomeEmailFailed = options.onWelcomeEmailFailed;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.random = options.random ?? Math.random;
     // One registration hashing per core: a hash is ~0.5 s of one core and 128 MiB, so more at once only
     // adds memory and latency. Waiting registrations check the email again when their turn comes, so a
     // burst of duplicates costs a couple of hashes and a quick EmailTakenError each, not one hash per request.
@@ -115,18 +132,20 @@ export class UserService {
   }
 
   /**
-   * Checks the password and issues a token. Every refusal is the same {@link InvalidCredentialsError},
-   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the email is unknown, the
-   * password wrong or the account locked (only two attempts racing on one account differ: the loser reads
+   * Checks the password and issues a token. `source` is the client's address key (opaque here): failures
+   * are counted per account and source, so a stranger's guesses never lock the owner out of their own
+   * address. Every refusal is the same {@link InvalidCredentialsError}, whatever its reason, after the same
+   * work: three consistent reads, three conditional writes and one hash, whether the email is unknown, the
+   * password wrong or the account locked (only a source's own concurrent checks differ: they wait and read
    * again).
    */
-  async login(input: { readonly email: string; readonly password: string }): Promise<{ accessToken: string; expiresIn: number }> {
+  async login(input: { readonly email: string; readonly password: string; readonly source: string }): Promise<{ accessToken: string; expiresIn: number }> {
     const user = await this.findByEmail(canonicalEmail(input.email));
     if (user === undefined) {
-      await this.refuseLikeAPasswordCheck(input.password);
+      await this.refuseLikeAPasswordCheck(input.password, input.source);
       throw new InvalidCredentialsError();
     }
-    if (!(await this.checkPassword(user, input.password))) throw new InvalidCredentialsError();
+    if (!(await this.checkPassword(user, input.password, input.source))) throw new InvalidCredentialsError();
     // The generation read before the check: a password change meanwhile makes this token void at once.
     return this.tokens.issue(user.id, { gen: user.tokenGeneration });
   }
@@ -169,9 +188,10 @@ export class UserService {
 
   /**
    * Changes a user. The caller must be the user or an admin; only an admin may set `role`. Requires the
-   * version the caller last saw (`If-Match`), and the user's current password to change email or password.
+   * version the caller last saw (`If-Match`), and the user's current password to change email or password,
+   * checked as a login from `source` checks it.
    */
-  async updateUser(actor: Actor, id: string, precondition: VersionPrecondition, update: UserUpdate): Promise<User> {
+  async updateUser(actor: Actor, id: string, precondition: VersionPrecondition, update: UserUpdate, source: string): Promise<User> {
     if (actor.userId !== id && !isAdmin(actor)) throw new UserNotFoundError();
     if (update.role !== undefined && !isAdmin(actor)) throw new NotPermittedError('Only an admin may change a role');
     if (update.name === undefined && update.email === undefined && update.password === undefined && update.role === undefined) {
@@ -195,7 +215,8 @@ export class UserService {
       if (update.currentPassword === undefined) {
         throw new ValidationError([{ field: 'currentPassword', message: 'is required to change email or password' }]);
       }
-      if (!(await this.checkPassword(current, update.currentPassword))) {
+      // The same slots, back-off and refusal work as a login: re-authentication is no cheaper way to guess.
+      if (!(await this.checkPassword(current, update.currentPassword, source))) {
         throw new ValidationError([{ field: 'currentPassword', message: 'is incorrect' }]);
       }
     }
@@ -285,42 +306,66 @@ export class UserService {
   }
 
   /**
-   * Checks a password under the per-account back-off. The attempt is counted as a failure *before* the
-   * hash is checked (and the count reset after a success), with a condition on the count: parallel
-   * guesses cannot all slip in under one reading of the counter.
+   * Checks a password under the back-off of `login-backoff.ts`, counted per account and source. A check first
+   * reserves a slot (atomically, "fewer in use than allowed"); a failure keeps its slot, a success frees it
+   * and this source's failures. While this source's own checks are in flight and no slot is free, it waits
+   * for them (briefly, bounded), so concurrent correct logins get through as earlier ones finish, and
+   * concurrent wrong guesses find the allowance spent. Every refusal costs one hash, real or burnt.
    */
-  private async checkPassword(user: StoredUser, password: string): Promise<boolean> {
-    let current: StoredUser | undefined = user;
-    let counted = false;
-    for (let attempt = 0; attempt < 3 && current !== undefined; attempt += 1) {
-      const now = this.now();
-      if (lockedUntil(current, now) !== undefined) break;
-      counted = true;
-      if (await this.repository.claimPasswordAttempt(current.id, current.failedLoginCount, now)) {
-        const check = await this.hasher.verify(password, current.passwordHash);
-        if (check.matches) {
-          const rehash = check.needsRehash ? { from: current.passwordHash, to: await this.hasher.hash(password) } : undefined;
-          await this.repository.clearPasswordFailures(current.id, rehash);
-        }
-        return check.matches;
-      }
-      // Another attempt on this account counted first: look again (it may have locked the account).
-      current = await this.repository.findById(current.id);
+  private async checkPassword(user: StoredUser, password: string, source: string): Promise<boolean> {
+    if (!(await this.reserveCheck(user, source))) {
+      // Locked (for this source, or the account for unknown sources): the work of a failed check, no real one.
+      await this.hasher.burnEquivalentTime(password);
+      await this.repository.recordPasswordFailure(undefined, source, this.now());
+      return false;
     }
-    // Locked, deleted meanwhile, or heavily contended: refuse, after the same work as a real check.
-    if (counted) await this.hasher.burnEquivalentTime(password);
-    else await this.refuseLikeAPasswordCheck(password);
+    const check = await this.hasher.verify(password, user.passwordHash);
+    if (!check.matches) {
+      await this.repository.recordPasswordFailure(user.id, source, this.now());
+      return false;
+    }
+    const rehash = check.needsRehash ? { from: user.passwordHash, to: await this.hasher.hash(password) } : undefined;
+    await this.repository.recordPasswordSuccess(user.id, source, this.now(), rehash);
+    return true;
+  }
+
+  /** Reserves a check slot; resolves `false` when none is free now (after the same reads and one write). */
+  private async reserveCheck(user: StoredUser, source: string): Promise<boolean> {
+    let waitedMs = 0;
+    for (let round = 0; round < MAX_RESERVATION_ROUNDS; round += 1) {
+      const now = this.now();
+      const attempts = await this.repository.findPasswordAttempts(user.id, source);
+      if (attempts.inFlight > 0 && !hasLiveAttemptsInFlight(attempts, now)) {
+        await this.repository.releaseAbandonedAttempts(user.id, source, attempts.lastReservedAt ?? 0);
+        continue;
+      }
+      const allowance = slotAllowance(attempts, now);
+      const admitted = accountAdmits(user, attempts, now);
+      if (admitted && attempts.slots < allowance) {
+        if (await this.repository.reservePasswordAttempt(user.id, source, allowance, now)) return true;
+        continue; // another check from this source took the slot first: look again
+      }
+      if (!admitted || attempts.inFlight === 0 || waitedMs >= MAX_RESERVATION_WAIT_MS) break;
+      // This source's own checks are running; one of them may free a slot (a success frees its own).
+      const pause = Math.min(FIRST_RESERVATION_PAUSE_MS * 2 ** round, MAX_RESERVATION_PAUSE_MS) * (0.5 + this.random() / 2);
+      await this.sleep(pause);
+      waitedMs += pause;
+    }
+    // The write a reservation makes, aimed at nobody: a refusal costs what a check costs.
+    await this.repository.reservePasswordAttempt(undefined, source, 0, this.now());
     return false;
   }
 
   /**
-   * The work of a failed password check without one (unknown email, locked account): the conditional
-   * write that counts an attempt, aimed at a user that does not exist (its condition fails, nothing is
-   * written, and a fresh key each time puts no load on any one partition), then a hash against a dummy.
+   * The work of a failed password check without one (unknown email): the reads and writes of a check, aimed
+   * at items that exist nowhere (conditions fail, nothing is written, and a fresh key each time puts no load
+   * on any one partition), and a hash against a dummy.
    */
-  private async refuseLikeAPasswordCheck(password: string): Promise<void> {
-    await this.repository.claimPasswordAttempt(randomUUID(), 0, this.now());
+  private async refuseLikeAPasswordCheck(password: string, source: string): Promise<void> {
+    await this.repository.findPasswordAttempts(undefined, source);
+    await this.repository.reservePasswordAttempt(undefined, source, 0, this.now());
     await this.hasher.burnEquivalentTime(password);
+    await this.repository.recordPasswordFailure(undefined, source, this.now());
   }
 
   private nowSeconds(): number {

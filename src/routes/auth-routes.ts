@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { jsonBody, methodNotAllowed, validate, validatedData } from '@lambdalith/middleware';
 import type { UserService } from '../domain/user-service';
 import { callerOf } from './caller';
+import { clientSource } from './client-source';
 import { entityTag } from './entity-tag';
 import { userResponse } from './user-response';
 import { loginRules, registerRules } from './user-validators';
@@ -37,7 +38,7 @@ export function authRoutes({ users, registerRateLimit, loginRateLimit, requireUs
     .route('/auth/login')
     .post(loginRateLimit, ...jsonBody(), validate(...loginRules), async (req, res) => {
       const input = validatedData<{ email: string; password: string }>(req);
-      const token = await users.login(input);
+      const token = await users.login({ ...input, source: clientSource(req) });
       // RFC 6749 §5.1: token responses must not be cached.
       res.setHeader('Cache-Control', 'no-store');
       res.json({ accessToken: token.accessToken, tokenType: 'Bearer', expiresIn: token.expiresIn });

@@ -84,11 +84,15 @@ export function storedUser(id: string): Promise<StoredUser | undefined> {
   return testRepositoryDependencies().repository.findById(id);
 }
 
-/** An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL). */
+/**
+ * An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL, and
+ * the user's current token generation).
+ */
 export async function tokenFor(userId: string): Promise<string> {
   const { auth } = testConfig();
   const issuer = createTokenIssuer({ hs256Secret: TEST_JWT_SECRET, issuer: auth.issuer, audience: auth.audience, ttlSeconds: auth.accessTokenTtlSeconds });
-  return (await issuer.issue(userId)).accessToken;
+  const generation = (await storedUser(userId))?.tokenGeneration ?? 0;
+  return (await issuer.issue(userId, { gen: generation })).accessToken;
 }
 
 /** `Authorization` header for `userId`. */

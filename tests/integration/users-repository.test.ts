@@ -4,6 +4,7 @@ import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { emailKey, userKey } from '../../src/data/user-keys';
 import { EmailTakenError, InvalidListPositionError, StaleVersionError, UserNotFoundError } from '../../src/domain/errors';
+import { NO_ATTEMPTS } from '../../src/domain/login-backoff';
 import type { StoredUser } from '../../src/domain/user';
 import { testConfig } from '../helpers/test-environment';
 
@@ -223,35 +224,65 @@ describe('DynamoDbUserRepository', () => {
     });
   });
 
-  describe('claimPasswordAttempt', () => {
-    it('lets exactly one of two attempts that saw the same count through', async () => {
+  describe('password attempts', () => {
+    const source = '192.0.2.7';
+
+    it('lets concurrent reservations take the free slots, exactly as many as the allowance, and no more', async () => {
       // Arrange
       const user = newUser();
       await repository.create(user);
 
       // Act
-      const outcomes = await Promise.all([
-        repository.claimPasswordAttempt(user.id, 0, 1_000),
-        repository.claimPasswordAttempt(user.id, 0, 1_001),
-      ]);
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, index) => repository.reservePasswordAttempt(user.id, source, 3, 1_000 + index)));
 
       // Assert
-      expect(outcomes.filter(Boolean)).toHaveLength(1);
-      expect(await repository.findById(user.id)).toMatchObject({ failedLoginCount: 1, version: 1 });
+      expect(outcomes.filter(Boolean)).toHaveLength(3);
+      expect(await repository.findPasswordAttempts(user.id, source)).toMatchObject({ slots: 3, inFlight: 3 });
+      expect(await repository.findPasswordAttempts(user.id, '192.0.2.8')).toEqual(NO_ATTEMPTS);
     });
 
-    it('is reset by clearPasswordFailures, which replaces the hash only if it is unchanged', async () => {
+    it('keeps a failed check as a failure, and a success forgets the failures but not the checks still in flight', async () => {
+      // Arrange: two checks in flight
+      const user = newUser();
+      await repository.create(user);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_000);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_001);
+
+      // Act
+      await repository.recordPasswordFailure(user.id, source, 2_000);
+      const afterFailure = await repository.findPasswordAttempts(user.id, source);
+      const userAfterFailure = await repository.findById(user.id);
+      await repository.reservePasswordAttempt(user.id, source, 5, 2_500);
+      await repository.recordPasswordSuccess(user.id, source, 3_000, undefined);
+
+      // Assert
+      expect(afterFailure).toEqual({ slots: 2, inFlight: 1, lastFailureAt: 2_000, lastReservedAt: 1_001, lastSuccessAt: undefined });
+      expect(userAfterFailure).toMatchObject({ failedLoginCount: 1, lastFailedLoginAt: 2_000, version: 1 });
+      expect(await repository.findPasswordAttempts(user.id, source)).toEqual({
+        slots: 1,
+        inFlight: 1,
+        lastFailureAt: undefined,
+        lastReservedAt: 2_500,
+        lastSuccessAt: 3_000,
+      });
+    });
+
+    it('on success resets the account-wide count and replaces the hash, only if the hash is unchanged', async () => {
       // Arrange
       const user = newUser();
       await repository.create(user);
-      await repository.claimPasswordAttempt(user.id, 0, 1_000);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_000);
+      await repository.recordPasswordFailure(user.id, source, 1_000);
 
       // Act
-      await repository.clearPasswordFailures(user.id, { from: 'some other hash', to: 'must not be stored' });
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_500);
+      await repository.recordPasswordSuccess(user.id, source, 2_000, { from: 'some other hash', to: 'must not be stored' });
       const afterStaleRehash = await repository.findById(user.id);
-      await repository.clearPasswordFailures(user.id, { from: user.passwordHash, to: 'scrypt$fresh' });
+      await repository.reservePasswordAttempt(user.id, source, 5, 2_500);
+      await repository.recordPasswordSuccess(user.id, source, 3_000, { from: user.passwordHash, to: 'scrypt$fresh' });
 
       // Assert
+      // The user item's write is refused whole (the hash changed since the check), as a stale rehash must be.
       expect(afterStaleRehash).toMatchObject({ failedLoginCount: 1, passwordHash: user.passwordHash });
       expect(await repository.findById(user.id)).toMatchObject({
         failedLoginCount: 0,
@@ -261,6 +292,25 @@ describe('DynamoDbUserRepository', () => {
         passwordHash: 'scrypt$fresh',
         version: 1,
       });
+    });
+
+    it('writes nothing for nobody (userId undefined), and counts abandoned checks as failures', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_000);
+
+      // Act
+      const reservedForNobody = await repository.reservePasswordAttempt(undefined, source, 5, 1_000);
+      await repository.recordPasswordFailure(undefined, source, 1_000);
+      await repository.releaseAbandonedAttempts(user.id, source, 999);
+      const afterStaleRelease = await repository.findPasswordAttempts(user.id, source);
+      await repository.releaseAbandonedAttempts(user.id, source, 1_000);
+
+      // Assert
+      expect(reservedForNobody).toBe(false);
+      expect(afterStaleRelease).toMatchObject({ slots: 1, inFlight: 1 });
+      expect(await repository.findPasswordAttempts(user.id, source)).toMatchObject({ slots: 1, inFlight: 0 });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { InvalidCredentialsError } from '../../src/domain/errors';
 import type { UserChanges, UserPage, UserRepository } from '../../src/domain/user-repository';
-import { FREE_FAILURES } from '../../src/domain/login-backoff';
+import { FREE_FAILURES, NO_ATTEMPTS, type PasswordAttempts } from '../../src/domain/login-backoff';
 import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 import { PasswordHasher } from '../../src/domain/password-hasher';
 import type { StoredUser } from '../../src/domain/user';
@@ -10,6 +10,7 @@ import { UserService } from '../../src/domain/user-service';
 class RecordingRepository implements UserRepository {
   readonly calls: string[] = [];
   private readonly users = new Map<string, StoredUser>();
+  private readonly attempts = new Map<string, PasswordAttempts>();
 
   constructor(users: StoredUser[]) {
     for (const user of users) this.users.set(user.id, user);
@@ -61,18 +62,47 @@ class RecordingRepository implements UserRepository {
     return this.users.delete(id);
   }
 
-  async claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean> {
-    this.calls.push('claimPasswordAttempt');
-    const user = this.users.get(id);
-    if (user === undefined || user.failedLoginCount !== seenCount) return false;
-    this.users.set(id, { ...user, failedLoginCount: seenCount + 1, lastFailedLoginAt: atMs });
+  async findPasswordAttempts(userId: string | undefined, source: string): Promise<PasswordAttempts> {
+    this.calls.push('findPasswordAttempts');
+    return (userId === undefined ? undefined : this.attempts.get(`${userId} ${source}`)) ?? NO_ATTEMPTS;
+  }
+
+  async reservePasswordAttempt(userId: string | undefined, source: string, allowance: number, atMs: number): Promise<boolean> {
+    this.calls.push('reservePasswordAttempt');
+    if (userId === undefined) return false;
+    const attempts = this.attempts.get(`${userId} ${source}`) ?? NO_ATTEMPTS;
+    if (attempts.slots >= allowance) return false;
+    this.setAttempts(userId, source, { ...attempts, slots: attempts.slots + 1, inFlight: attempts.inFlight + 1, lastReservedAt: atMs });
     return true;
   }
 
-  async clearPasswordFailures(id: string): Promise<void> {
-    this.calls.push('clearPasswordFailures');
-    const user = this.users.get(id);
-    if (user !== undefined) this.users.set(id, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
+  async recordPasswordFailure(userId: string | undefined, source: string, atMs: number): Promise<void> {
+    this.calls.push('recordPasswordFailure');
+    const user = userId === undefined ? undefined : this.users.get(userId);
+    if (userId === undefined || user === undefined) return;
+    const attempts = this.attempts.get(`${userId} ${source}`) ?? NO_ATTEMPTS;
+    this.setAttempts(userId, source, { ...attempts, inFlight: attempts.inFlight - 1, lastFailureAt: atMs });
+    this.users.set(userId, { ...user, failedLoginCount: user.failedLoginCount + 1, lastFailedLoginAt: atMs });
+  }
+
+  async recordPasswordSuccess(userId: string, source: string, atMs: number): Promise<void> {
+    this.calls.push('recordPasswordSuccess');
+    const attempts = this.attempts.get(`${userId} ${source}`) ?? NO_ATTEMPTS;
+    this.setAttempts(userId, source, { ...attempts, slots: attempts.inFlight - 1, inFlight: attempts.inFlight - 1, lastFailureAt: undefined, lastSuccessAt: atMs });
+    const user = this.users.get(userId);
+    if (user !== undefined) this.users.set(userId, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
+  }
+
+  async releaseAbandonedAttempts(): Promise<void> {
+    this.calls.push('releaseAbandonedAttempts');
+  }
+
+  setAttempts(userId: string, source: string, attempts: PasswordAttempts): void {
+    this.attempts.set(`${userId} ${source}`, attempts);
+  }
+
+  storedAttempts(userId: string, source: string): PasswordAttempts | undefined {
+    return this.attempts.get(`${userId} ${source}`);
   }
 }
 
@@ -90,6 +120,7 @@ class RecordingHasher extends PasswordHasher {
 
 const NOW = Date.UTC(2030, 0, 1);
 const PASSWORD = 'the right password';
+const SOURCE = '192.0.2.1';
 
 async function setUp(user: Omit<StoredUser, 'passwordHash'>): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
   const passwordHash = await new PasswordHasher({ log2N: 10, r: 8, p: 1 }).hash(PASSWORD);
@@ -125,7 +156,7 @@ function knownUser(overrides: Partial<StoredUser> = {}): Omit<StoredUser, 'passw
 }
 
 async function refusal(service: UserService, email: string, password: string): Promise<unknown> {
-  return service.login({ email, password }).then(
+  return service.login({ email, password, source: SOURCE }).then(
     () => 'logged in',
     (error: unknown) => error,
   );
@@ -144,14 +175,23 @@ describe('UserService.login refusals', () => {
     // Assert
     expect(refusedForPassword).toBeInstanceOf(InvalidCredentialsError);
     expect(refusedForEmail).toBeInstanceOf(InvalidCredentialsError);
-    expect(wrongPassword.calls).toEqual(['findUserIdByEmail', 'findById', 'claimPasswordAttempt', 'verify']);
+    expect(wrongPassword.calls).toEqual([
+      'findUserIdByEmail',
+      'findById',
+      'findPasswordAttempts',
+      'reservePasswordAttempt',
+      'verify',
+      'recordPasswordFailure',
+    ]);
     expect(unknownEmail.calls).toEqual(wrongPassword.calls);
   });
 
   it('makes the same repository calls and the same hash for a locked account, without counting a failure', async () => {
-    // Arrange: just past the free failures, the last one a moment ago
+    // Arrange: this source just past its free failures, the last one a moment ago
     const user = knownUser({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
     const locked = await setUp(user);
+    const lockedAttempts = { ...NO_ATTEMPTS, slots: FREE_FAILURES, lastFailureAt: NOW - 10 };
+    locked.repository.setAttempts(user.id, SOURCE, lockedAttempts);
     const wrongPassword = await setUp(knownUser());
 
     // Act: even the right password is refused while locked
@@ -162,6 +202,7 @@ describe('UserService.login refusals', () => {
     expect(refusedWhileLocked).toBeInstanceOf(InvalidCredentialsError);
     expect(locked.calls).toEqual(wrongPassword.calls);
     expect(locked.repository.stored(user.id)).toMatchObject({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
+    expect(locked.repository.storedAttempts(user.id, SOURCE)).toEqual(lockedAttempts);
   });
 
   it('counts the wrong password against the account, and nothing against anyone for an unknown email', async () => {

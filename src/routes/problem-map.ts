@@ -1,30 +1,31 @@
 import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  PreconditionRequiredError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  type HttpError,
-} from '@lambdalith/middleware';
+	BadRequestError,
+	ConflictError,
+	ForbiddenError,
+	NotFoundError,
+	PreconditionFailedError,
+	PreconditionRequiredError,
+	ServiceUnavailableError,
+	UnauthorizedError,
+	type HttpError,
+} from "@lambdalith/middleware";
 import {
-  EmailTakenError,
-  ExistingAccountError,
-  InvalidCredentialsError,
-  InvalidListPositionError,
-  NotPermittedError,
-  StaleVersionError,
-  StoreNotReadyError,
-  UnconditionalChangeError,
-  UserNotFoundError,
-  ValidationError,
-  VersionRequiredError,
-  WriteContentionError,
-  type DomainError,
-} from '../domain/errors';
-import { InvalidCursorError } from '../domain/pagination-cursor';
+	EmailTakenError,
+	ExistingAccountError,
+	InvalidCredentialsError,
+	InvalidListPositionError,
+	LastAdminError,
+	NotPermittedError,
+	StaleVersionError,
+	StoreNotReadyError,
+	UnconditionalChangeError,
+	UserNotFoundError,
+	ValidationError,
+	VersionRequiredError,
+	WriteContentionError,
+	type DomainError,
+} from "../domain/errors";
+import { InvalidCursorError } from "../domain/pagination-cursor";
 
 /**
  * The one place that decides which status, code and message a client gets for an error of the domain (the
@@ -35,63 +36,128 @@ import { InvalidCursorError } from '../domain/pagination-cursor';
 type ErrorClass<E extends DomainError> = abstract new (...args: any[]) => E;
 
 interface ProblemRow<E extends DomainError> {
-  readonly error: ErrorClass<E>;
-  // A method, so that a row of one class counts as a row of DomainError (it is only called with its own class).
-  problem(error: E): HttpError;
+	readonly error: ErrorClass<E>;
+	// A method, so that a row of one class counts as a row of DomainError (it is only called with its own class).
+	problem(error: E): HttpError;
 }
 
-function row<E extends DomainError>(error: ErrorClass<E>, problem: (error: E) => HttpError): ProblemRow<E> {
-  return { error, problem };
+function row<E extends DomainError>(
+	error: ErrorClass<E>,
+	problem: (error: E) => HttpError,
+): ProblemRow<E> {
+	return { error, problem };
 }
 
 // The cursor is opaque to clients: whether it was forged, expired or another caller's, they start again.
-const INVALID_CURSOR = 'The cursor is invalid or has expired; start again from the first page';
+const INVALID_CURSOR =
+	"The cursor is invalid or has expired; start again from the first page";
 
 /** Every domain error class, and the problem it becomes. A class without a row is a 500 (and a failing test). */
 export const PROBLEM_TABLE: readonly ProblemRow<DomainError>[] = [
-  row(ValidationError, (error) =>
-    new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: error.violations }),
-  ),
-  // One message for an unknown email, a wrong password and a locked account.
-  row(InvalidCredentialsError, () => new UnauthorizedError('Invalid email or password', { code: 'INVALID_CREDENTIALS' })),
-  row(NotPermittedError, (error) => new ForbiddenError(error.message)),
-  row(UserNotFoundError, () => new NotFoundError('User not found', { code: 'USER_NOT_FOUND' })),
-  row(EmailTakenError, () => new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' })),
-  // Only create-admin throws it today; were a route to, it is the same conflict as EMAIL_TAKEN.
-  row(ExistingAccountError, () => new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' })),
-  row(InvalidCursorError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
-  row(InvalidListPositionError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
-  // Optimistic locking, spoken as HTTP conditional requests (RFC 9110 §13, RFC 6585 §3).
-  row(VersionRequiredError, () => new PreconditionRequiredError()),
-  row(
-    UnconditionalChangeError,
-    () => new PreconditionRequiredError('If-Match must carry the ETag of the version being changed; "*" is not accepted'),
-  ),
-  row(StaleVersionError, (error) => new PreconditionFailedError(undefined, { cause: error })),
-  row(
-    WriteContentionError,
-    (error) =>
-      new ServiceUnavailableError('Too many concurrent changes to the same data; retry shortly', {
-        cause: error,
-        retryAfterSeconds: 1,
-      }),
-  ),
-  row(
-    StoreNotReadyError,
-    (error) =>
-      new ServiceUnavailableError(
-        error.reason === 'unreachable' ? 'The database is not reachable' : 'The database table is not ready',
-        error.reason === 'unreachable' ? { cause: error.cause, retryAfterSeconds: 2 } : { retryAfterSeconds: 2 },
-      ),
-  ),
+	row(
+		ValidationError,
+		(error) =>
+			new BadRequestError("The request is invalid", {
+				code: "VALIDATION_FAILED",
+				errors: error.violations,
+			}),
+	),
+	// One message for an unknown email, a wrong password and a locked account.
+	row(
+		InvalidCredentialsError,
+		() =>
+			new UnauthorizedError("Invalid email or password", {
+				code: "INVALID_CREDENTIALS",
+			}),
+	),
+	row(NotPermittedError, (error) => new ForbiddenError(error.message)),
+	row(
+		UserNotFoundError,
+		() => new NotFoundError("User not found", { code: "USER_NOT_FOUND" }),
+	),
+	row(
+		EmailTakenError,
+		() =>
+			new ConflictError("This email is already registered", {
+				code: "EMAIL_TAKEN",
+			}),
+	),
+	row(
+		LastAdminError,
+		() =>
+			new ConflictError(
+				"The last admin cannot be demoted or deleted; make another user admin first",
+				{ code: "LAST_ADMIN" },
+			),
+	),
+	// Only create-admin throws it today; were a route to, it is the same conflict as EMAIL_TAKEN.
+	row(
+		ExistingAccountError,
+		() =>
+			new ConflictError("This email is already registered", {
+				code: "EMAIL_TAKEN",
+			}),
+	),
+	row(
+		InvalidCursorError,
+		(error) =>
+			new BadRequestError(INVALID_CURSOR, {
+				code: "INVALID_CURSOR",
+				cause: error,
+			}),
+	),
+	row(
+		InvalidListPositionError,
+		(error) =>
+			new BadRequestError(INVALID_CURSOR, {
+				code: "INVALID_CURSOR",
+				cause: error,
+			}),
+	),
+	// Optimistic locking, spoken as HTTP conditional requests (RFC 9110 §13, RFC 6585 §3).
+	row(VersionRequiredError, () => new PreconditionRequiredError()),
+	row(
+		UnconditionalChangeError,
+		() =>
+			new PreconditionRequiredError(
+				'If-Match must carry the ETag of the version being changed; "*" is not accepted',
+			),
+	),
+	row(
+		StaleVersionError,
+		(error) => new PreconditionFailedError(undefined, { cause: error }),
+	),
+	row(
+		WriteContentionError,
+		(error) =>
+			new ServiceUnavailableError(
+				"Too many concurrent changes to the same data; retry shortly",
+				{
+					cause: error,
+					retryAfterSeconds: 1,
+				},
+			),
+	),
+	row(
+		StoreNotReadyError,
+		(error) =>
+			new ServiceUnavailableError(
+				error.reason === "unreachable"
+					? "The database is not reachable"
+					: "The database table is not ready",
+				error.reason === "unreachable"
+					? { cause: error.cause, retryAfterSeconds: 2 }
+					: { retryAfterSeconds: 2 },
+			),
+	),
 ];
 
 export interface ProblemMapOptions {
-  /**
-   * Whether a failure of the store's client means "the store is unavailable right now" (a timeout, throttling,
-   * a network error): those become a 503 with `Retry-After`. Supplied by the wiring from `src/data/`.
-   */
-  readonly isStoreUnavailable: (error: unknown) => boolean;
+	/**
+	 * Whether a failure of the store's client means "the store is unavailable right now" (a timeout, throttling,
+	 * a network error): those become a 503 with `Retry-After`. Supplied by the wiring from `src/data/`.
+	 */
+	readonly isStoreUnavailable: (error: unknown) => boolean;
 }
 
 /**
@@ -101,18 +167,23 @@ export interface ProblemMapOptions {
  * @example
  * app.use(errorHandler({ logger, mapError: problemMap({ isStoreUnavailable: isDynamoDbUnavailable }) }));
  */
-export function problemMap(options: ProblemMapOptions): (error: unknown) => HttpError | undefined {
-  const { isStoreUnavailable } = options;
-  return function problemFor(error) {
-    for (const { error: errorClass, problem } of PROBLEM_TABLE) {
-      if (error instanceof errorClass) return problem(error);
-    }
-    if (isStoreUnavailable(error)) {
-      return new ServiceUnavailableError('The database is temporarily unavailable; retry shortly', {
-        cause: error,
-        retryAfterSeconds: 2,
-      });
-    }
-    return undefined;
-  };
+export function problemMap(
+	options: ProblemMapOptions,
+): (error: unknown) => HttpError | undefined {
+	const { isStoreUnavailable } = options;
+	return function problemFor(error) {
+		for (const { error: errorClass, problem } of PROBLEM_TABLE) {
+			if (error instanceof errorClass) return problem(error);
+		}
+		if (isStoreUnavailable(error)) {
+			return new ServiceUnavailableError(
+				"The database is temporarily unavailable; retry shortly",
+				{
+					cause: error,
+					retryAfterSeconds: 2,
+				},
+			);
+		}
+		return undefined;
+	};
 }

@@ -93,8 +93,10 @@ class RecordingRepository implements UserRepository {
     if (user !== undefined) this.users.set(userId, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
   }
 
-  async releaseAbandonedAttempts(): Promise<void> {
+  async releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void> {
     this.calls.push('releaseAbandonedAttempts');
+    const attempts = this.attempts.get(`${userId} ${source}`);
+    if (attempts?.lastReservedAt === lastReservedAt) this.setAttempts(userId, source, { ...attempts, inFlight: 0 });
   }
 
   setAttempts(userId: string, source: string, attempts: PasswordAttempts): void {
@@ -122,7 +124,10 @@ const NOW = Date.UTC(2030, 0, 1);
 const PASSWORD = 'the right password';
 const SOURCE = '192.0.2.1';
 
-async function setUp(user: Omit<StoredUser, 'passwordHash'>): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
+async function setUp(
+  user: Omit<StoredUser, 'passwordHash'>,
+  sleep: (ms: number) => Promise<void> = async () => undefined,
+): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
   const passwordHash = await new PasswordHasher({ log2N: 10, r: 8, p: 1 }).hash(PASSWORD);
   const repository = new RecordingRepository([{ ...user, passwordHash }]);
   const calls = repository.calls;
@@ -134,6 +139,7 @@ async function setUp(user: Omit<StoredUser, 'passwordHash'>): Promise<{ service:
     emails: { send: async () => undefined },
     onWelcomeEmailFailed: () => undefined,
     now: () => NOW,
+    sleep,
   });
   return { service, calls, repository };
 }
@@ -217,5 +223,66 @@ describe('UserService.login refusals', () => {
     // Assert
     expect(afterUnknownEmail).toMatchObject({ failedLoginCount: 0 });
     expect(repository.stored(knownUser().id)).toMatchObject({ failedLoginCount: 1, lastFailedLoginAt: NOW });
+  });
+});
+
+describe('UserService.login waiting for a slot', () => {
+  it("waits while the source's own checks are in flight, and checks the password once one of them frees a slot", async () => {
+    // Arrange: every slot taken by checks in flight from this source; the first pause sees one succeed
+    const user = knownUser();
+    const waits: number[] = [];
+    let repository: RecordingRepository | undefined;
+    const setup = await setUp(user, async (ms) => {
+      waits.push(ms);
+      const attempts = repository?.storedAttempts(user.id, SOURCE) ?? NO_ATTEMPTS;
+      repository?.setAttempts(user.id, SOURCE, { ...attempts, slots: attempts.inFlight - 1, inFlight: attempts.inFlight - 1 });
+    });
+    repository = setup.repository;
+    repository.setAttempts(user.id, SOURCE, { ...NO_ATTEMPTS, slots: FREE_FAILURES, inFlight: FREE_FAILURES, lastReservedAt: NOW - 100 });
+
+    // Act
+    const outcome = await setup.service.login({ email: user.email, password: PASSWORD, source: SOURCE });
+
+    // Assert
+    expect(outcome).toEqual({ accessToken: 'token', expiresIn: 60 });
+    expect(waits).toHaveLength(1);
+    // Its own slot freed on success; the four checks still in flight keep theirs.
+    expect(repository.storedAttempts(user.id, SOURCE)).toMatchObject({ slots: FREE_FAILURES - 1, inFlight: FREE_FAILURES - 1 });
+  });
+
+  it('gives up after a bounded wait when the in-flight checks never free a slot', async () => {
+    // Arrange
+    const user = knownUser();
+    const waits: number[] = [];
+    const { service, repository } = await setUp(user, async (ms) => {
+      waits.push(ms);
+    });
+    repository.setAttempts(user.id, SOURCE, { ...NO_ATTEMPTS, slots: FREE_FAILURES, inFlight: 1, lastFailureAt: NOW, lastReservedAt: NOW - 100 });
+
+    // Act
+    const outcome = await refusal(service, user.email, PASSWORD);
+
+    // Assert
+    expect(outcome).toBeInstanceOf(InvalidCredentialsError);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(8_000 - 500);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeLessThan(8_000 + 500);
+  });
+
+  it('counts checks abandoned mid-flight (reserved over a minute ago, never settled) as failures instead of waiting for them', async () => {
+    // Arrange
+    const user = knownUser();
+    const waits: number[] = [];
+    const { service, repository, calls } = await setUp(user, async (ms) => {
+      waits.push(ms);
+    });
+    repository.setAttempts(user.id, SOURCE, { ...NO_ATTEMPTS, slots: 2, inFlight: 2, lastReservedAt: NOW - 61_000 });
+
+    // Act
+    const outcome = await service.login({ email: user.email, password: PASSWORD, source: SOURCE });
+
+    // Assert
+    expect(outcome).toEqual({ accessToken: 'token', expiresIn: 60 });
+    expect(waits).toEqual([]);
+    expect(calls).toContain('releaseAbandonedAttempts');
   });
 });

@@ -324,8 +324,9 @@ export class UserService {
       await this.repository.recordPasswordFailure(user.id, source, this.now());
       return false;
     }
-    const rehash = check.needsRehash ? { from: user.passwordHash, to: await this.hasher.hash(password) } : undefined;
-    await this.repository.recordPasswordSuccess(user.id, source, this.now(), rehash);
+    // The slot first: a rehash costs a whole hash, and concurrent logins are waiting for slots.
+    await this.repository.recordPasswordSuccess(user.id, source, this.now());
+    if (check.needsRehash) await this.repository.replacePasswordHash(user.id, { from: user.passwordHash, to: await this.hasher.hash(password) });
     return true;
   }
 

@@ -253,7 +253,7 @@ describe('DynamoDbUserRepository', () => {
       const afterFailure = await repository.findPasswordAttempts(user.id, source);
       const userAfterFailure = await repository.findById(user.id);
       await repository.reservePasswordAttempt(user.id, source, 5, 2_500);
-      await repository.recordPasswordSuccess(user.id, source, 3_000, undefined);
+      await repository.recordPasswordSuccess(user.id, source, 3_000);
 
       // Assert
       expect(afterFailure).toEqual({ slots: 2, inFlight: 1, lastFailureAt: 2_000, lastReservedAt: 1_001, lastSuccessAt: undefined });
@@ -267,7 +267,7 @@ describe('DynamoDbUserRepository', () => {
       });
     });
 
-    it('on success resets the account-wide count and replaces the hash, only if the hash is unchanged', async () => {
+    it('on success resets the account-wide count; replacePasswordHash replaces the hash only if it is unchanged', async () => {
       // Arrange
       const user = newUser();
       await repository.create(user);
@@ -276,17 +276,15 @@ describe('DynamoDbUserRepository', () => {
 
       // Act
       await repository.reservePasswordAttempt(user.id, source, 5, 1_500);
-      await repository.recordPasswordSuccess(user.id, source, 2_000, { from: 'some other hash', to: 'must not be stored' });
+      await repository.recordPasswordSuccess(user.id, source, 2_000);
+      await repository.replacePasswordHash(user.id, { from: 'some other hash', to: 'must not be stored' });
       const afterStaleRehash = await repository.findById(user.id);
-      await repository.reservePasswordAttempt(user.id, source, 5, 2_500);
-      await repository.recordPasswordSuccess(user.id, source, 3_000, { from: user.passwordHash, to: 'scrypt$fresh' });
+      await repository.replacePasswordHash(user.id, { from: user.passwordHash, to: 'scrypt$fresh' });
 
       // Assert
-      // The user item's write is refused whole (the hash changed since the check), as a stale rehash must be.
-      expect(afterStaleRehash).toMatchObject({ failedLoginCount: 1, passwordHash: user.passwordHash });
+      expect(afterStaleRehash).toMatchObject({ failedLoginCount: 0, lastFailedLoginAt: undefined, passwordHash: user.passwordHash });
       expect(await repository.findById(user.id)).toMatchObject({
         failedLoginCount: 0,
-        lastFailedLoginAt: undefined,
         tokenGeneration: 0,
         tokensRevokedAt: undefined,
         passwordHash: 'scrypt$fresh',

@@ -92,6 +92,18 @@ describe('password checks through the Lambda handler behind API Gateway HTTP API
     expect([strangerWithTheRightPassword.statusCode, ownerFromElsewhere.statusCode]).toEqual([401, 200]);
   });
 
+  it('lets 10 concurrent correct logins of one account from one address all succeed', async () => {
+    // Arrange
+    const user = await seedCheapUser();
+    const sourceIp = testNetAddress();
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 10 }, () => login(httpApi, user.email, SEED_PASSWORD, sourceIp)));
+
+    // Assert
+    expect(responses.map((response) => response.statusCode)).toEqual(Array.from({ length: 10 }, () => 200));
+  });
+
   it('checks currentPassword before the email is looked up, and counts a wrong one against the address', async () => {
     // Arrange
     const user = await seedCheapUser();

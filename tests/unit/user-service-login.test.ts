@@ -93,6 +93,12 @@ class RecordingRepository implements UserRepository {
     if (user !== undefined) this.users.set(userId, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
   }
 
+  async replacePasswordHash(userId: string, rehash: { readonly from: string; readonly to: string }): Promise<void> {
+    this.calls.push('replacePasswordHash');
+    const user = this.users.get(userId);
+    if (user !== undefined && user.passwordHash === rehash.from) this.users.set(userId, { ...user, passwordHash: rehash.to });
+  }
+
   async releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void> {
     this.calls.push('releaseAbandonedAttempts');
     const attempts = this.attempts.get(`${userId} ${source}`);

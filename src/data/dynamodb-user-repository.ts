@@ -18,7 +18,7 @@ import {
   UserNotFoundError,
   WriteContentionError,
 } from '../domain/errors';
-import { KNOWN_SOURCE_MS, NO_ATTEMPTS, type PasswordAttempts } from '../domain/login-backoff';
+import { ABANDONED_ATTEMPT_MS, KNOWN_SOURCE_MS, NO_ATTEMPTS, type PasswordAttempts } from '../domain/login-backoff';
 import type { ListPosition } from '../domain/pagination-cursor';
 import { isRole, type Role, type StoredUser } from '../domain/user';
 import type { UserChanges, UserPage, UserRepository } from '../domain/user-repository';
@@ -348,6 +348,16 @@ export class DynamoDbUserRepository implements UserRepository {
       // Never overwrite a password changed since the check, and never resurrect a deleted user.
       ConditionExpression: 'attribute_exists(PK) AND passwordHash = :from',
       ExpressionAttributeValues: { ':from': rehash.from, ':to': rehash.to },
+    });
+  }
+
+  async claimAccountWideCheck(userId: string, seenLastFailureAt: number, atMs: number): Promise<boolean> {
+    return this.updateIfCondition({
+      Key: userKey(userId),
+      UpdateExpression: 'SET accountCheckAt = :at',
+      ConditionExpression:
+        'lastFailedLoginAt = :seen AND (attribute_not_exists(accountCheckAt) OR accountCheckAt < :seen OR accountCheckAt < :abandoned)',
+      ExpressionAttributeValues: { ':at': atMs, ':seen': seenLastFailureAt, ':abandoned': atMs - ABANDONED_ATTEMPT_MS },
     });
   }
 

@@ -102,14 +102,19 @@ export function slotAllowance(attempts: PasswordAttempts, nowMs: number): number
 }
 
 /**
- * Whether this source may check a password of this account now, as far as the account-wide counter goes:
- * always, unless the account is under attack and the source is not one its owner logged in from lately.
+ * What the account-wide counter says about a check from this source now: `free` (a source its owner logged
+ * in from lately, or an account below the ceiling), `refused` (an unknown source while the account is under
+ * attack), or `claim` (an unknown source once the account's back-off has passed: the one check of this
+ * period goes to whichever unknown source claims it first, atomically).
  */
-export function accountAdmits(
+export type AccountAdmission = 'free' | 'claim' | 'refused';
+
+export function accountAdmission(
   account: { readonly failedLoginCount: number; readonly lastFailedLoginAt: number | undefined },
   attempts: PasswordAttempts,
   nowMs: number,
-): boolean {
-  if (accountUnderAttackUntil(account, nowMs) === undefined) return true;
-  return attempts.lastSuccessAt !== undefined && attempts.lastSuccessAt > nowMs - KNOWN_SOURCE_MS;
+): AccountAdmission {
+  const knownSource = attempts.lastSuccessAt !== undefined && attempts.lastSuccessAt > nowMs - KNOWN_SOURCE_MS;
+  if (knownSource || account.failedLoginCount < ACCOUNT_FREE_FAILURES) return 'free';
+  return accountUnderAttackUntil(account, nowMs) === undefined ? 'claim' : 'refused';
 }

@@ -72,6 +72,12 @@ export interface UserRepository {
   /** Replaces the password hash with one of today's parameters, if it is still `from` (never a newer password). */
   replacePasswordHash(userId: string, rehash: { readonly from: string; readonly to: string }): Promise<void>;
   /**
+   * Claims the one check that unknown sources share per back-off period while the account is under attack:
+   * succeeds if the account's last failure is still `seenLastFailureAt` and no check was claimed since (or
+   * the claim was abandoned), atomically. Resolves `false` when another check got it.
+   */
+  claimAccountWideCheck(userId: string, seenLastFailureAt: number, atMs: number): Promise<boolean>;
+  /**
    * Counts checks that were reserved and never settled (their process died) as failures, if nothing was
    * reserved since `lastReservedAt`.
    */

@@ -13,7 +13,7 @@ import {
   VersionRequiredError,
   type FieldViolation,
 } from './errors';
-import { accountAdmits, hasLiveAttemptsInFlight, slotAllowance } from './login-backoff';
+import { accountAdmission, hasLiveAttemptsInFlight, slotAllowance } from './login-backoff';
 import type { PaginationCursorCodec } from './pagination-cursor';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
@@ -341,12 +341,15 @@ export class UserService {
         continue;
       }
       const allowance = slotAllowance(attempts, now);
-      const admitted = accountAdmits(user, attempts, now);
-      if (admitted && attempts.slots < allowance) {
+      const admission = accountAdmission(user, attempts, now);
+      if (admission !== 'refused' && attempts.slots < allowance) {
+        // Under attack, unknown sources share one check per back-off period: another one took it.
+        if (admission === 'claim' && !(await this.repository.claimAccountWideCheck(user.id, user.lastFailedLoginAt ?? 0, now))) break;
         if (await this.repository.reservePasswordAttempt(user.id, source, allowance, now)) return true;
+        if (admission === 'claim') break; // the period's check is spent on this source's own race
         continue; // another check from this source took the slot first: look again
       }
-      if (!admitted || attempts.inFlight === 0 || waitedMs >= MAX_RESERVATION_WAIT_MS) break;
+      if (admission === 'refused' || attempts.inFlight === 0 || waitedMs >= MAX_RESERVATION_WAIT_MS) break;
       // This source's own checks are running; one of them may free a slot (a success frees its own).
       const pause = Math.min(FIRST_RESERVATION_PAUSE_MS * 2 ** round, MAX_RESERVATION_PAUSE_MS) * (0.5 + this.random() / 2);
       await this.sleep(pause);

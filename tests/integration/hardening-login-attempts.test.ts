@@ -7,7 +7,7 @@ import { createTokenIssuer } from '@lambdalith/middleware';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
-import { ACCOUNT_FREE_FAILURES, FREE_FAILURES } from '../../src/domain/login-backoff';
+import { ACCOUNT_FREE_FAILURES, FREE_FAILURES, MAX_DELAY_MS } from '../../src/domain/login-backoff';
 import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 import { PasswordHasher, type PasswordCheck } from '../../src/domain/password-hasher';
 import type { StoredUser } from '../../src/domain/user';
@@ -204,6 +204,32 @@ describe('concurrent password checks on one account (real DynamoDB Local)', () =
     expect(hasher.checks).toBe(FREE_FAILURES);
     expect(hasher.burns).toBe(12 - FREE_FAILURES);
     expect(await storedUser(user.id)).toMatchObject({ failedLoginCount: FREE_FAILURES });
+  });
+});
+
+describe('an account under attack from many addresses (real DynamoDB Local)', () => {
+  jest.setTimeout(60_000);
+
+  it('gives unknown addresses one check in all per back-off period, even when they all arrive at once', async () => {
+    // Arrange: far past the account-wide ceiling, its back-off (at most 15 minutes) just over
+    const frozen = Date.now();
+    const { users, hasher } = subject({ now: () => frozen });
+    const user = await seedUser({
+      passwordHash: await hasher.hash(SEED_PASSWORD),
+      failedLoginCount: ACCOUNT_FREE_FAILURES + 10,
+      lastFailedLoginAt: frozen - MAX_DELAY_MS,
+    });
+    const checksBefore = hasher.checks;
+
+    // Act: six guesses from six addresses at the same moment
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, index) => users.login({ email: user.email, password: `botnet guess ${index}`, source: `192.0.2.${100 + index}` })),
+    );
+
+    // Assert
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect(hasher.checks - checksBefore).toBe(1);
+    expect(await storedUser(user.id)).toMatchObject({ failedLoginCount: ACCOUNT_FREE_FAILURES + 11, lastFailedLoginAt: frozen });
   });
 });
 

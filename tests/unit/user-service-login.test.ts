@@ -99,6 +99,11 @@ class RecordingRepository implements UserRepository {
     if (user !== undefined && user.passwordHash === rehash.from) this.users.set(userId, { ...user, passwordHash: rehash.to });
   }
 
+  async claimAccountWideCheck(): Promise<boolean> {
+    this.calls.push('claimAccountWideCheck');
+    return true;
+  }
+
   async releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void> {
     this.calls.push('releaseAbandonedAttempts');
     const attempts = this.attempts.get(`${userId} ${source}`);

@@ -71,18 +71,21 @@ export function createApp(deps: AppDependencies): Express {
   app.use(securityHeaders());
   app.use(corsPolicy({ origins: deps.corsOrigins }));
 
+  // Role, existence and revocation come from the store on every request: a deleted user's token stops
+  // working and a demoted admin loses admin at once, not when the token expires.
+  const requireUser = authenticateCaller(deps.users, deps.tokenVerification);
+  // Every password check (a login, a PATCH with currentPassword) counts against one per-IP budget.
+  const loginRateLimit = rateLimit({ ...deps.authRateLimit, keyPrefix: 'login' });
   app.use(healthRoutes(deps));
   app.use(
     authRoutes({
       users: deps.users,
       registerRateLimit: rateLimit({ ...deps.authRateLimit, keyPrefix: 'register' }),
-      loginRateLimit: rateLimit({ ...deps.authRateLimit, keyPrefix: 'login' }),
+      loginRateLimit,
+      requireUser,
     }),
   );
-  // Role and existence come from the store on every request: a deleted user's token stops working and a
-  // demoted admin loses admin at once, not when the token expires.
-  const requireUser = authenticateCaller(deps.users, deps.tokenVerification);
-  app.use(usersRoutes({ users: deps.users, requireUser }));
+  app.use(usersRoutes({ users: deps.users, requireUser, reauthenticationRateLimit: loginRateLimit }));
   app.use(ordersRoutes({ orders: deps.orders, requireUser }));
   app.use(apiDocsRoutes(deps));
 

@@ -1,8 +1,10 @@
-// Creates an admin, or promotes an existing user to admin: the only way to get the first admin, since no
-// HTTP route grants the role except an admin's PATCH.
+// Creates an admin: the only way to get the first admin, since no HTTP route grants the role except an
+// admin's PATCH. An account that already holds the email is refused unless --promote-existing says it is
+// the operator's: anyone may register any email first, and promoting it would hand admin to them.
 //
-//   npm run create-admin -- --email <email> --password <password> [--name <name>]
-//   printf '%s' "$PASSWORD" | npm run create-admin -- --email <email> --password-stdin
+//   printf '%s' "$PASSWORD" | npm run create-admin -- --email <email> --password-stdin [--name <name>]
+//   npm run create-admin -- --email <email> --password <password>   (visible to other users in `ps`)
+//   npm run create-admin -- --email <email> --promote-existing
 //
 // Where the users live, from the same configuration as the server:
 //   - DYNAMODB_ENDPOINT unset: the embedded DynamoDB Local under DATA_DIR. If `npm start` is running, its
@@ -14,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies } from './dependencies';
-import { DomainError, ValidationError } from './domain/errors';
+import { DomainError, ExistingAccountError, ValidationError } from './domain/errors';
 import type { UserService } from './domain/user-service';
 import { outboxEmailSender } from './email/outbox-email-sender';
 import { JavaNotFoundError } from './local/dynamodb-local-process';
@@ -28,11 +30,14 @@ export interface CreateAdminIo {
   readonly readStdin: () => Promise<string>;
 }
 
-const USAGE = `Usage: npm run create-admin -- --email <email> (--password <password> | --password-stdin) [--name <name>]
+const USAGE = `Usage: npm run create-admin -- --email <email> (--password-stdin | --password <password>) [--name <name>]
+       npm run create-admin -- --email <email> --promote-existing
 
-Creates an admin with this email, or promotes the existing user with this email to admin (keeping their
-password; --password is then not needed). Uses DYNAMODB_ENDPOINT and TABLE_NAME like the server, or the
-embedded DynamoDB Local under DATA_DIR when DYNAMODB_ENDPOINT is unset.
+Creates an admin with this email and password. --password-stdin reads the password from standard input;
+--password puts it on the command line, where other users of the machine see it in \`ps\`.
+An email that an account already holds is refused (anyone can register any email first). If that account
+is yours, --promote-existing makes it admin, keeping its password. Uses DYNAMODB_ENDPOINT and TABLE_NAME
+like the server, or the embedded DynamoDB Local under DATA_DIR when DYNAMODB_ENDPOINT is unset.
 `;
 
 /** Runs the command; resolves the exit code (0 done, 1 failed, 2 usage error). */
@@ -41,7 +46,14 @@ export async function runCreateAdmin(
   env: Readonly<Record<string, string | undefined>>,
   io: CreateAdminIo,
 ): Promise<number> {
-  let options: { email?: string; password?: string; 'password-stdin'?: boolean; name?: string; help?: boolean };
+  let options: {
+    email?: string;
+    password?: string;
+    'password-stdin'?: boolean;
+    'promote-existing'?: boolean;
+    name?: string;
+    help?: boolean;
+  };
   try {
     ({ values: options } = parseArgs({
       args: [...argv],
@@ -49,6 +61,7 @@ export async function runCreateAdmin(
         email: { type: 'string' },
         password: { type: 'string' },
         'password-stdin': { type: 'boolean' },
+        'promote-existing': { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -84,18 +97,33 @@ export async function runCreateAdmin(
     // The running server's DynamoDB Local if there is one; else one of our own, announced under DATA_DIR
     // while it runs, so an `npm start` meanwhile refuses instead of opening the same folder a second time.
     database = await openLocalDatabase(config, { whenInUse: 'use', report: (line) => io.stderr(`${line}\n`) });
+    const promoteExisting = options['promote-existing'] === true;
     const { outcome, user } = await createOrPromote(database.config, {
       email: options.email,
       password,
       name: options.name,
+      promoteExisting,
     });
-    const what = { created: 'Created admin', promoted: 'Promoted to admin:', unchanged: 'Already an admin:' }[outcome];
-    io.stdout(`${what} ${user.email} (id ${user.id}) in table ${database.config.dynamodb.tableName}\n`);
-    if (outcome === 'promoted' && password !== undefined)
-      io.stdout('The existing password was kept; --password was not used.\n');
+    const table = database.config.dynamodb.tableName;
+    if (outcome === 'created') {
+      io.stdout(`Created admin ${user.email} (id ${user.id}) in table ${table}\n`);
+    } else {
+      // Name the account being trusted, so an operator who expected a fresh one notices a squatter's.
+      const what = outcome === 'promoted' ? 'Promoted to admin:' : 'Already an admin:';
+      io.stdout(`${what} ${user.email} (id ${user.id}, created ${user.createdAt}) in table ${table}\n`);
+      io.stdout(
+        `Its password is unchanged: it is the one the account already had${password === undefined ? '' : ', not the one given here'}.\n`,
+      );
+    }
     return 0;
   } catch (error) {
     io.stderr(`create-admin failed: ${describe(error)}\n`);
+    if (error instanceof ExistingAccountError) {
+      io.stderr(
+        'Nothing was changed. Anyone can register any email, so this account may not be yours, and its password is not one\n' +
+          'you set. If it is yours, run again with --promote-existing (it keeps its password); otherwise use another email.\n',
+      );
+    }
     return 1;
   } finally {
     await database?.stop();
@@ -105,7 +133,12 @@ export async function runCreateAdmin(
 /** Does the work on the selected database. */
 async function createOrPromote(
   config: Config,
-  input: { readonly email: string; readonly password: string | undefined; readonly name: string | undefined },
+  input: {
+    readonly email: string;
+    readonly password: string | undefined;
+    readonly name: string | undefined;
+    readonly promoteExisting: boolean;
+  },
 ): ReturnType<UserService['createOrPromoteAdmin']> {
   // A one-off command would rather wait for a freshly started (cold) DynamoDB Local than fail. Nothing here
   // signs tokens or cursors, so a throwaway key will do where no secret value is at hand; it sends no

@@ -1,24 +1,36 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   EmailTakenError,
   InvalidListPositionError,
+  LastAdminError,
   StaleVersionError,
   UserNotFoundError,
   WriteContentionError,
 } from '../domain/errors';
+import { ABANDONED_ATTEMPT_MS, KNOWN_SOURCE_MS, NO_ATTEMPTS, type PasswordAttempts } from '../domain/login-backoff';
 import type { ListPosition } from '../domain/pagination-cursor';
-import { isRole, type StoredUser } from '../domain/user';
+import { isRole, type Role, type StoredUser } from '../domain/user';
 import type { UserChanges, UserPage, UserRepository } from '../domain/user-repository';
-import { emailKey, userKey, userListingKey, USERS_LISTING_PARTITION, USER_SORT_KEY } from './user-keys';
+import {
+  ADMIN_COUNT_KEY,
+  emailKey,
+  passwordAttemptsKey,
+  userKey,
+  userListingKey,
+  USERS_LISTING_PARTITION,
+  USER_SORT_KEY,
+} from './user-keys';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -43,6 +55,8 @@ export interface RetryTiming {
 export class DynamoDbUserRepository implements UserRepository {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  /** Set once the admin count is known to exist (it is never removed). */
+  private adminCountExists = false;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -70,6 +84,7 @@ export class DynamoDbUserRepository implements UserRepository {
         },
       },
     ];
+    if (user.role === 'admin') items.push(await this.adminCountChange(+1));
     const reasons = await this.transact(items);
     if (reasons === undefined) return;
     // A random UUID colliding (reason 0) is not a realistic outcome; the email claim (reason 1) is.
@@ -130,7 +145,16 @@ export class DynamoDbUserRepository implements UserRepository {
   }
 
   async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
-    const next: StoredUser = { ...current, ...changes, updatedAt, version: current.version + 1 };
+    const { revokeTokensAt, ...fields } = changes;
+    const next: StoredUser = {
+      ...current,
+      ...fields,
+      updatedAt,
+      version: current.version + 1,
+      ...(revokeTokensAt === undefined
+        ? {}
+        : { tokenGeneration: current.tokenGeneration + 1, tokensRevokedAt: revokeTokensAt }),
+    };
     const moveEmail = changes.email !== undefined && changes.email !== current.email;
     const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = {
@@ -146,12 +170,19 @@ export class DynamoDbUserRepository implements UserRepository {
       values[`:${field}`] = value;
       assignments.push(`#${field} = :${field}`);
     }
+    if (revokeTokensAt !== undefined) {
+      values[':revokedAt'] = revokeTokensAt;
+      values[':one'] = 1;
+      assignments.push('tokensRevokedAt = :revokedAt');
+    }
+    // ADD, not SET to current + 1: a logout between our read and this write must not be undone.
+    const increments = revokeTokensAt === undefined ? '' : ' ADD tokenGeneration :one';
     const items: TransactItems = [
       {
         Update: {
           TableName: this.tableName,
           Key: userKey(current.id),
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignments.join(', ')}${increments}`,
           ConditionExpression: 'attribute_exists(PK) AND #version = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -178,6 +209,8 @@ export class DynamoDbUserRepository implements UserRepository {
         },
       );
     }
+    const adminDelta = adminCountDelta(current.role, next.role);
+    if (adminDelta !== 0) items.push(await this.adminCountChange(adminDelta));
     const reasons = await this.transact(items);
     if (reasons === undefined) return next;
     const userReason = reasons[0];
@@ -186,8 +219,27 @@ export class DynamoDbUserRepository implements UserRepository {
       if (userReason?.Item === undefined) throw new UserNotFoundError();
       throw new StaleVersionError();
     }
-    if (failedCondition(reasons[1])) throw new EmailTakenError();
+    if (moveEmail && failedCondition(reasons[1])) throw new EmailTakenError();
+    if (adminDelta !== 0 && failedCondition(reasons[items.length - 1])) throw new LastAdminError();
     throw new Error(`updating user ${current.id} was cancelled: ${describe(reasons)}`);
+  }
+
+  async revokeTokens(id: string, atSeconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(id),
+          UpdateExpression: 'SET tokensRevokedAt = :at ADD tokenGeneration :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': atSeconds, ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async delete(id: string): Promise<boolean> {
@@ -204,14 +256,16 @@ export class DynamoDbUserRepository implements UserRepository {
   private async deleteAsRead(id: string): Promise<'deleted' | 'not found' | 'changed meanwhile'> {
     const user = await this.findById(id);
     if (user === undefined) return 'not found';
-    const reasons = await this.transact([
+    const items: TransactItems = [
       {
         Delete: {
           TableName: this.tableName,
           Key: userKey(id),
-          // The email read above must still be the user's, or the wrong claim would be released.
-          ConditionExpression: 'attribute_exists(PK) AND email = :email',
-          ExpressionAttributeValues: { ':email': user.email },
+          // The email read above must still be the user's, or the wrong claim would be released; the role
+          // too, or the admin count would be wrong.
+          ConditionExpression: 'attribute_exists(PK) AND email = :email AND #role = :role',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':email': user.email, ':role': user.role },
         },
       },
       {
@@ -222,25 +276,48 @@ export class DynamoDbUserRepository implements UserRepository {
           ExpressionAttributeValues: { ':id': id },
         },
       },
-    ]);
+    ];
+    if (user.role === 'admin') items.push(await this.adminCountChange(-1));
+    const reasons = await this.transact(items);
     if (reasons === undefined) return 'deleted';
     if (failedCondition(reasons[0]) || failedCondition(reasons[1])) return 'changed meanwhile';
+    if (user.role === 'admin' && failedCondition(reasons[2])) throw new LastAdminError();
     throw new Error(`deleting user ${id} was cancelled: ${describe(reasons)}`);
   }
 
-  async claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean> {
+  async findPasswordAttempts(userId: string | undefined, source: string): Promise<PasswordAttempts> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: passwordAttemptsKey(userId ?? randomUUID(), source),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item === undefined ? NO_ATTEMPTS : fromAttemptsItem(result.Item);
+  }
+
+  async reservePasswordAttempt(
+    userId: string | undefined,
+    source: string,
+    allowance: number,
+    atMs: number,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: userKey(id),
-          UpdateExpression: 'SET failedLoginCount = :next, lastFailedLoginAt = :at',
-          // A user stored before the counter existed has no attribute: that counts as zero.
+          Key: passwordAttemptsKey(userId ?? randomUUID(), source),
+          UpdateExpression: 'ADD slots :one, inFlight :one SET lastReservedAt = :at, expiresAt = :expires',
+          // "Fewer in use than allowed", not "as many as I read": concurrent checks each take a free slot
+          // instead of all but one losing a compare-and-swap. Nobody's item: a condition that cannot hold.
           ConditionExpression:
-            seenCount === 0
-              ? 'attribute_exists(PK) AND (attribute_not_exists(failedLoginCount) OR failedLoginCount = :seen)'
-              : 'attribute_exists(PK) AND failedLoginCount = :seen',
-          ExpressionAttributeValues: { ':seen': seenCount, ':next': seenCount + 1, ':at': atMs },
+            userId === undefined ? 'attribute_exists(PK)' : 'attribute_not_exists(slots) OR slots < :allowance',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':at': atMs,
+            ':expires': attemptsExpiry(atMs),
+            ...(userId === undefined ? {} : { ':allowance': allowance }),
+          },
         }),
       );
       return true;
@@ -250,29 +327,163 @@ export class DynamoDbUserRepository implements UserRepository {
     }
   }
 
-  async clearPasswordFailures(
-    id: string,
-    rehash: { readonly from: string; readonly to: string } | undefined,
-  ): Promise<void> {
+  async recordPasswordFailure(userId: string | undefined, source: string, atMs: number): Promise<void> {
+    const id = userId ?? randomUUID();
+    await Promise.all([
+      this.updateIfCondition({
+        Key: passwordAttemptsKey(id, source),
+        // The slot stays in use: it is a failure now.
+        UpdateExpression: 'ADD inFlight :minusOne SET lastFailureAt = :at, expiresAt = :expires',
+        // Abandoned checks released meanwhile were counted as failures already.
+        ConditionExpression: userId === undefined ? 'attribute_exists(PK)' : 'inFlight > :zero',
+        ExpressionAttributeValues: {
+          ':minusOne': -1,
+          ':at': atMs,
+          ':expires': attemptsExpiry(atMs),
+          ...(userId === undefined ? {} : { ':zero': 0 }),
+        },
+      }),
+      this.updateIfCondition({
+        Key: userKey(id),
+        UpdateExpression: 'ADD failedLoginCount :one SET lastFailedLoginAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':one': 1, ':at': atMs },
+      }),
+    ]);
+  }
+
+  async recordPasswordSuccess(userId: string, source: string, atMs: number): Promise<void> {
+    const known = { ':at': atMs, ':expires': attemptsExpiry(atMs) };
+    const settled = await this.updateIfCondition({
+      Key: passwordAttemptsKey(userId, source),
+      // This check's slot and every failure go; the checks still in flight keep theirs (SET reads old values).
+      UpdateExpression:
+        'SET slots = inFlight - :one, inFlight = inFlight - :one, lastSuccessAt = :at, expiresAt = :expires REMOVE lastFailureAt',
+      ConditionExpression: 'inFlight > :zero',
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0, ...known },
+    });
+    if (!settled) {
+      // Released as abandoned meanwhile (counted as a failure): forget the failures all the same.
+      await this.updateIfCondition({
+        Key: passwordAttemptsKey(userId, source),
+        UpdateExpression: 'SET slots = inFlight, lastSuccessAt = :at, expiresAt = :expires REMOVE lastFailureAt',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: known,
+      });
+    }
+    await this.updateIfCondition({
+      Key: userKey(userId),
+      UpdateExpression: 'SET failedLoginCount = :zero REMOVE lastFailedLoginAt',
+      // Never resurrect a deleted user.
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':zero': 0 },
+    });
+  }
+
+  async replacePasswordHash(userId: string, rehash: { readonly from: string; readonly to: string }): Promise<void> {
+    await this.updateIfCondition({
+      Key: userKey(userId),
+      UpdateExpression: 'SET passwordHash = :to',
+      // Never overwrite a password changed since the check, and never resurrect a deleted user.
+      ConditionExpression: 'attribute_exists(PK) AND passwordHash = :from',
+      ExpressionAttributeValues: { ':from': rehash.from, ':to': rehash.to },
+    });
+  }
+
+  async claimAccountWideCheck(userId: string, seenLastFailureAt: number, atMs: number): Promise<boolean> {
+    return this.updateIfCondition({
+      Key: userKey(userId),
+      UpdateExpression: 'SET accountCheckAt = :at',
+      ConditionExpression:
+        'lastFailedLoginAt = :seen AND (attribute_not_exists(accountCheckAt) OR accountCheckAt < :seen OR accountCheckAt < :abandoned)',
+      ExpressionAttributeValues: { ':at': atMs, ':seen': seenLastFailureAt, ':abandoned': atMs - ABANDONED_ATTEMPT_MS },
+    });
+  }
+
+  async releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void> {
+    await this.updateIfCondition({
+      Key: passwordAttemptsKey(userId, source),
+      UpdateExpression: 'SET inFlight = :zero',
+      ConditionExpression: 'lastReservedAt = :seen',
+      ExpressionAttributeValues: { ':zero': 0, ':seen': lastReservedAt },
+    });
+  }
+
+  /**
+   * The transaction item that moves the admin count by `delta`; taking one away needs another admin left.
+   * The count must exist first: see {@link ensureAdminCount}.
+   */
+  private async adminCountChange(delta: 1 | -1): Promise<TransactItems[number]> {
+    await this.ensureAdminCount();
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { ...ADMIN_COUNT_KEY },
+        UpdateExpression: 'ADD admins :delta',
+        ConditionExpression: delta < 0 ? 'admins > :one' : 'attribute_exists(PK)',
+        ExpressionAttributeValues: delta < 0 ? { ':delta': delta, ':one': 1 } : { ':delta': delta },
+      },
+    };
+  }
+
+  /**
+   * Creates the admin count when the table has none (a table from before it existed): counts the admins
+   * once, through the listing. A listing that lags a just-made admin counts fewer, which only ever refuses a
+   * demotion too many, never allows the last one.
+   */
+  private async ensureAdminCount(): Promise<void> {
+    if (this.adminCountExists) return;
+    const existing = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: ADMIN_COUNT_KEY, ConsistentRead: true }),
+    );
+    if (existing.Item === undefined) {
+      let admins = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :users',
+            FilterExpression: '#role = :admin',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':users': USERS_LISTING_PARTITION, ':admin': 'admin' },
+            Select: 'COUNT',
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }),
+        );
+        admins += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      // Another process may have created it meanwhile: theirs stands.
+      await this.putIfAbsent({ ...ADMIN_COUNT_KEY, type: 'ADMIN_COUNT', admins });
+    }
+    this.adminCountExists = true;
+  }
+
+  private async putIfAbsent(item: Record<string, unknown>): Promise<void> {
     try {
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: userKey(id),
-          UpdateExpression:
-            `SET failedLoginCount = :zero${rehash === undefined ? '' : ', passwordHash = :to'}` +
-            ' REMOVE lastFailedLoginAt',
-          // Never overwrite a password changed since the check, and never resurrect a deleted user.
-          ConditionExpression:
-            rehash === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND passwordHash = :from',
-          ExpressionAttributeValues: {
-            ':zero': 0,
-            ...(rehash === undefined ? {} : { ':from': rehash.from, ':to': rehash.to }),
-          },
-        }),
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** A conditional update of one item; resolves whether its condition held. */
+  private async updateIfCondition(input: {
+    readonly Key: Record<string, string>;
+    readonly UpdateExpression: string;
+    readonly ConditionExpression: string;
+    readonly ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
@@ -295,6 +506,12 @@ export class DynamoDbUserRepository implements UserRepository {
       }
     }
   }
+}
+
+/** How a role change moves the admin count. */
+function adminCountDelta(from: Role, to: Role): 0 | 1 | -1 {
+  if (from === to) return 0;
+  return to === 'admin' ? 1 : from === 'admin' ? -1 : 0;
 }
 
 function failedCondition(reason: CancellationReason | undefined): boolean {
@@ -324,14 +541,28 @@ function toUserItem(user: StoredUser): Record<string, unknown> {
     passwordHash: user.passwordHash,
     failedLoginCount: user.failedLoginCount,
     lastFailedLoginAt: user.lastFailedLoginAt,
+    tokenGeneration: user.tokenGeneration,
+    tokensRevokedAt: user.tokensRevokedAt,
   };
 }
 
 // Items are read back field by field (never spread), so storage attributes never leak into the domain,
 // and a malformed item fails loudly here rather than as a confusing response later.
 function fromUserItem(item: Record<string, unknown>): StoredUser {
-  const { id, email, name, role, createdAt, updatedAt, version, passwordHash, failedLoginCount, lastFailedLoginAt } =
-    item;
+  const {
+    id,
+    email,
+    name,
+    role,
+    createdAt,
+    updatedAt,
+    version,
+    passwordHash,
+    failedLoginCount,
+    lastFailedLoginAt,
+    tokenGeneration,
+    tokensRevokedAt,
+  } = item;
   if (
     typeof id !== 'string' ||
     typeof email !== 'string' ||
@@ -342,7 +573,9 @@ function fromUserItem(item: Record<string, unknown>): StoredUser {
     typeof version !== 'number' ||
     typeof passwordHash !== 'string' ||
     !(failedLoginCount === undefined || typeof failedLoginCount === 'number') ||
-    !(lastFailedLoginAt === undefined || typeof lastFailedLoginAt === 'number')
+    !(lastFailedLoginAt === undefined || typeof lastFailedLoginAt === 'number') ||
+    !(tokenGeneration === undefined || typeof tokenGeneration === 'number') ||
+    !(tokensRevokedAt === undefined || typeof tokensRevokedAt === 'number')
   ) {
     throw new Error(`malformed user item ${String(item['PK'])}`);
   }
@@ -357,6 +590,26 @@ function fromUserItem(item: Record<string, unknown>): StoredUser {
     passwordHash,
     failedLoginCount: failedLoginCount ?? 0,
     lastFailedLoginAt,
+    // Users stored before revocation existed have neither attribute: generation 0, never revoked.
+    tokenGeneration: tokenGeneration ?? 0,
+    tokensRevokedAt,
+  };
+}
+
+/** TTL of an attempts record (epoch seconds): kept as long as its source counts as known. */
+function attemptsExpiry(atMs: number): number {
+  return Math.ceil((atMs + KNOWN_SOURCE_MS) / 1_000);
+}
+
+function fromAttemptsItem(item: Record<string, unknown>): PasswordAttempts {
+  const { slots, inFlight, lastFailureAt, lastReservedAt, lastSuccessAt } = item;
+  const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+  return {
+    slots: typeof slots === 'number' ? slots : 0,
+    inFlight: typeof inFlight === 'number' ? Math.max(0, inFlight) : 0,
+    lastFailureAt: optionalNumber(lastFailureAt),
+    lastReservedAt: optionalNumber(lastReservedAt),
+    lastSuccessAt: optionalNumber(lastSuccessAt),
   };
 }
 

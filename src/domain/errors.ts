@@ -52,6 +52,18 @@ export class UserNotFoundError extends DomainError {
   }
 }
 
+/**
+ * The change would leave no admin (demoting or deleting the last one): nobody could grant the role again
+ * except through create-admin on the table itself.
+ */
+export class LastAdminError extends DomainError {
+  readonly code = 'LAST_ADMIN';
+  constructor() {
+    super('the last admin cannot be demoted or deleted');
+    this.name = 'LastAdminError';
+  }
+}
+
 /** The email is claimed by another user. */
 export class EmailTakenError extends DomainError {
   readonly code = 'EMAIL_TAKEN';
@@ -118,5 +130,24 @@ export class StoreNotReadyError extends DomainError {
   ) {
     super(reason === 'unreachable' ? 'the store does not answer' : 'the store is not ready', options);
     this.name = 'StoreNotReadyError';
+  }
+}
+
+/**
+ * create-admin was asked to create an admin with an email that an account already holds. Promoting it would
+ * hand admin to whoever registered the email first, with their password: only an explicit
+ * `--promote-existing` does that.
+ */
+export class ExistingAccountError extends DomainError {
+  readonly code = 'ACCOUNT_EXISTS';
+  constructor(
+    readonly account: {
+      readonly id: string;
+      readonly email: string;
+      readonly createdAt: string;
+    },
+  ) {
+    super(`an account with the email ${account.email} already exists (id ${account.id}, created ${account.createdAt})`);
+    this.name = 'ExistingAccountError';
   }
 }

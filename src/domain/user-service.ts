@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   EmailTakenError,
+  ExistingAccountError,
   InvalidCredentialsError,
   NotPermittedError,
   StaleVersionError,
@@ -11,18 +13,20 @@ import {
   VersionRequiredError,
   type FieldViolation,
 } from './errors';
-import { lockedUntil } from './login-backoff';
+import { accountAdmission, hasLiveAttemptsInFlight, slotAllowance } from './login-backoff';
 import type { PaginationCursorCodec } from './pagination-cursor';
 import type { PasswordHasher } from './password-hasher';
 import { passwordPolicyViolation } from './password-policy';
 import {
   canonicalEmail,
   emailViolation,
+  isTokenCurrent,
   nameViolation,
   publicUser,
   type Actor,
   type Role,
   type StoredUser,
+  type TokenIssue,
   type User,
 } from './user';
 import type { UserChanges, UserRepository } from './user-repository';
@@ -31,7 +35,10 @@ import { WorkQueue } from './work-queue';
 
 /** Issues access tokens; `createTokenIssuer()` of @lambdalith/middleware is one. */
 export interface AccessTokenIssuer {
-  issue(subject: string): Promise<{ readonly accessToken: string; readonly expiresIn: number }>;
+  issue(
+    subject: string,
+    claims: { readonly gen: number },
+  ): Promise<{ readonly accessToken: string; readonly expiresIn: number }>;
 }
 
 /**
@@ -64,7 +71,19 @@ export interface UserServiceOptions {
   readonly newId?: () => string;
   /** Registrations hashing at once, per process. Default: the number of CPU cores. */
   readonly registrationConcurrency?: number;
+  /** How a password check waits for a free slot; tests pass their own. Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) that jitters those waits. Default: `Math.random`. */
+  readonly random?: () => number;
 }
+
+// A password check that finds no free slot while this source's own checks are in flight waits for them:
+// pauses doubling from 50 ms to 500 ms, jittered, at most 8 s in all (a hash takes ~0.5 s; Lambda's
+// timeout is 10 s). Rounds are bounded too, for checks that keep losing the race for a freed slot.
+const FIRST_RESERVATION_PAUSE_MS = 50;
+const MAX_RESERVATION_PAUSE_MS = 500;
+const MAX_RESERVATION_WAIT_MS = 8_000;
+const MAX_RESERVATION_ROUNDS = 40;
 
 /** The listing a user-listing cursor is bound to. */
 export const USER_LISTING = 'users';
@@ -88,6 +107,8 @@ export class UserService {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly registrations: WorkQueue;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
 
   constructor(options: UserServiceOptions) {
     this.repository = options.repository;
@@ -98,6 +119,8 @@ export class UserService {
     this.onWelcomeEmailFailed = options.onWelcomeEmailFailed;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.random = options.random ?? Math.random;
     // One registration hashing per core: a hash is ~0.5 s of one core and 128 MiB, so more at once only
     // adds memory and latency. Waiting registrations check the email again when their turn comes, so a
     // burst of duplicates costs a couple of hashes and a quick EmailTakenError each, not one hash per request.
@@ -112,29 +135,42 @@ export class UserService {
   }
 
   /**
-   * Checks the password and issues a token. Every refusal is the same {@link InvalidCredentialsError},
-   * whatever its reason, after the same work: two consistent reads, one conditional write and one hash, whether the
-   * email is unknown, the
-   * password wrong or the account locked (only two attempts racing on one account differ: the loser reads
+   * Checks the password and issues a token. `source` is the client's address key (opaque here): failures
+   * are counted per account and source, so a stranger's guesses never lock the owner out of their own
+   * address. Every refusal is the same {@link InvalidCredentialsError}, whatever its reason, after the same
+   * work: three consistent reads, three conditional writes and one hash, whether the email is unknown, the
+   * password wrong or the account locked (only a source's own concurrent checks differ: they wait and read
    * again).
    */
   async login(input: {
     readonly email: string;
     readonly password: string;
+    readonly source: string;
   }): Promise<{ accessToken: string; expiresIn: number }> {
     const user = await this.findByEmail(canonicalEmail(input.email));
     if (user === undefined) {
-      await this.refuseLikeAPasswordCheck(input.password);
+      await this.refuseLikeAPasswordCheck(input.password, input.source);
       throw new InvalidCredentialsError();
     }
-    if (!(await this.checkPassword(user, input.password))) throw new InvalidCredentialsError();
-    return this.tokens.issue(user.id);
+    if (!(await this.checkPassword(user, input.password, input.source))) throw new InvalidCredentialsError();
+    // The generation read before the check: a password change meanwhile makes this token void at once.
+    return this.tokens.issue(user.id, { gen: user.tokenGeneration });
   }
 
-  /** Who a verified token's subject is right now: `undefined` when the user no longer exists. */
-  async actorFor(userId: string): Promise<Actor | undefined> {
+  /**
+   * Who a verified token's subject is right now: `undefined` when the user no longer exists, or the token
+   * was issued before a revocation (a password, email or role change, a logout). Reads the user once, as
+   * every authenticated request does anyway.
+   */
+  async actorFor(userId: string, token: TokenIssue): Promise<Actor | undefined> {
     const user = await this.repository.findById(userId);
-    return user === undefined ? undefined : { userId: user.id, role: user.role };
+    if (user === undefined || !isTokenCurrent(user, token)) return undefined;
+    return { userId: user.id, role: user.role };
+  }
+
+  /** Revokes every token issued to the caller so far, the one of this request included. */
+  async logout(actor: Actor): Promise<void> {
+    if (!(await this.repository.revokeTokens(actor.userId, this.nowSeconds()))) throw new UserNotFoundError();
   }
 
   async getUser(actor: Actor, id: string): Promise<User> {
@@ -162,9 +198,16 @@ export class UserService {
 
   /**
    * Changes a user. The caller must be the user or an admin; only an admin may set `role`. Requires the
-   * version the caller last saw (`If-Match`), and the user's current password to change email or password.
+   * version the caller last saw (`If-Match`), and the user's current password to change email or password,
+   * checked as a login from `source` checks it.
    */
-  async updateUser(actor: Actor, id: string, precondition: VersionPrecondition, update: UserUpdate): Promise<User> {
+  async updateUser(
+    actor: Actor,
+    id: string,
+    precondition: VersionPrecondition,
+    update: UserUpdate,
+    source: string,
+  ): Promise<User> {
     if (actor.userId !== id && !isAdmin(actor)) throw new UserNotFoundError();
     if (update.role !== undefined && !isAdmin(actor)) throw new NotPermittedError('Only an admin may change a role');
     if (
@@ -189,22 +232,26 @@ export class UserService {
     if (update.name !== undefined && update.name.trim() !== current.name) changes.name = update.name.trim();
     if (update.role !== undefined && update.role !== current.role) changes.role = update.role;
     const newEmail = update.email === undefined ? undefined : canonicalEmail(update.email);
-    if (newEmail !== undefined && newEmail !== current.email) {
-      // Cheap check first: no point hashing for an email that is taken anyway. The transaction decides.
-      if (await this.repository.isEmailTaken(newEmail)) throw new EmailTakenError();
-      changes.email = newEmail;
-    }
+    if (newEmail !== undefined && newEmail !== current.email) changes.email = newEmail;
     if (changes.email !== undefined || update.password !== undefined) {
       // Re-authentication: a stolen token alone must not be enough to take the account over.
       if (update.currentPassword === undefined) {
         throw new ValidationError([{ field: 'currentPassword', message: 'is required to change email or password' }]);
       }
-      if (!(await this.checkPassword(current, update.currentPassword))) {
+      // The same slots, back-off and refusal work as a login: re-authentication is no cheaper way to guess.
+      if (!(await this.checkPassword(current, update.currentPassword, source))) {
         throw new ValidationError([{ field: 'currentPassword', message: 'is incorrect' }]);
       }
     }
+    // Only after the password is proven: before, this would tell a token thief which emails are registered.
+    // A cheap check before hashing the new password; the transaction decides.
+    if (changes.email !== undefined && (await this.repository.isEmailTaken(changes.email))) throw new EmailTakenError();
     if (update.password !== undefined) changes.passwordHash = await this.hasher.hash(update.password);
     if (Object.keys(changes).length === 0) return publicUser(current);
+    // Whoever held a token for the old credentials or role must not keep acting on it.
+    if (changes.email !== undefined || changes.passwordHash !== undefined || changes.role !== undefined) {
+      changes.revokeTokensAt = this.nowSeconds();
+    }
 
     return publicUser(await this.repository.update(current, changes, new Date(this.now()).toISOString()));
   }
@@ -215,19 +262,27 @@ export class UserService {
   }
 
   /**
-   * For `npm run create-admin`: promotes the user with this email to admin, or creates an admin. The
-   * password is needed (and checked against the policy) only to create one; an existing user keeps theirs.
+   * For `npm run create-admin`: creates an admin with this email and password. An account that already holds
+   * the email is never elevated by default ({@link ExistingAccountError}): whoever registered it first chose
+   * its password, not the operator. With `promoteExisting` the operator says that account is theirs: it
+   * becomes admin (its password unchanged, its tokens revoked), and the outcome names it.
    */
   async createOrPromoteAdmin(input: {
     readonly email: string;
     readonly password: string | undefined;
     readonly name: string | undefined;
+    readonly promoteExisting?: boolean | undefined;
   }): Promise<{ outcome: 'created' | 'promoted' | 'unchanged'; user: User }> {
     assertValid({ email: input.email });
     const existing = await this.findByEmail(canonicalEmail(input.email));
     if (existing !== undefined) {
+      if (input.promoteExisting !== true) throw new ExistingAccountError(publicUser(existing));
       if (existing.role === 'admin') return { outcome: 'unchanged', user: publicUser(existing) };
-      const promoted = await this.repository.update(existing, { role: 'admin' }, new Date(this.now()).toISOString());
+      const promoted = await this.repository.update(
+        existing,
+        { role: 'admin', revokeTokensAt: this.nowSeconds() },
+        new Date(this.now()).toISOString(),
+      );
       return { outcome: 'promoted', user: publicUser(promoted) };
     }
     if (input.password === undefined) {
@@ -261,6 +316,8 @@ export class UserService {
         passwordHash,
         failedLoginCount: 0,
         lastFailedLoginAt: undefined,
+        tokenGeneration: 0,
+        tokensRevokedAt: undefined,
       };
       await this.repository.create(created);
       return created;
@@ -279,44 +336,83 @@ export class UserService {
   }
 
   /**
-   * Checks a password under the per-account back-off. The attempt is counted as a failure *before* the
-   * hash is checked (and the count reset after a success), with a condition on the count: parallel
-   * guesses cannot all slip in under one reading of the counter.
+   * Checks a password under the back-off of `login-backoff.ts`, counted per account and source. A check first
+   * reserves a slot (atomically, "fewer in use than allowed"); a failure keeps its slot, a success frees it
+   * and this source's failures. While this source's own checks are in flight and no slot is free, it waits
+   * for them (briefly, bounded), so concurrent correct logins get through as earlier ones finish, and
+   * concurrent wrong guesses find the allowance spent. Every refusal costs one hash, real or burnt.
    */
-  private async checkPassword(user: StoredUser, password: string): Promise<boolean> {
-    let current: StoredUser | undefined = user;
-    let counted = false;
-    for (let attempt = 0; attempt < 3 && current !== undefined; attempt += 1) {
-      const now = this.now();
-      if (lockedUntil(current, now) !== undefined) break;
-      counted = true;
-      if (await this.repository.claimPasswordAttempt(current.id, current.failedLoginCount, now)) {
-        const check = await this.hasher.verify(password, current.passwordHash);
-        if (check.matches) {
-          const rehash = check.needsRehash
-            ? { from: current.passwordHash, to: await this.hasher.hash(password) }
-            : undefined;
-          await this.repository.clearPasswordFailures(current.id, rehash);
-        }
-        return check.matches;
-      }
-      // Another attempt on this account counted first: look again (it may have locked the account).
-      current = await this.repository.findById(current.id);
+  private async checkPassword(user: StoredUser, password: string, source: string): Promise<boolean> {
+    if (!(await this.reserveCheck(user, source))) {
+      // Locked (for this source, or the account for unknown sources): the work of a failed check, no real one.
+      await this.hasher.burnEquivalentTime(password);
+      await this.repository.recordPasswordFailure(undefined, source, this.now());
+      return false;
     }
-    // Locked, deleted meanwhile, or heavily contended: refuse, after the same work as a real check.
-    if (counted) await this.hasher.burnEquivalentTime(password);
-    else await this.refuseLikeAPasswordCheck(password);
+    const check = await this.hasher.verify(password, user.passwordHash);
+    if (!check.matches) {
+      await this.repository.recordPasswordFailure(user.id, source, this.now());
+      return false;
+    }
+    // The slot first: a rehash costs a whole hash, and concurrent logins are waiting for slots.
+    await this.repository.recordPasswordSuccess(user.id, source, this.now());
+    if (check.needsRehash)
+      await this.repository.replacePasswordHash(user.id, {
+        from: user.passwordHash,
+        to: await this.hasher.hash(password),
+      });
+    return true;
+  }
+
+  /** Reserves a check slot; resolves `false` when none is free now (after the same reads and one write). */
+  private async reserveCheck(user: StoredUser, source: string): Promise<boolean> {
+    let waitedMs = 0;
+    for (let round = 0; round < MAX_RESERVATION_ROUNDS; round += 1) {
+      const now = this.now();
+      const attempts = await this.repository.findPasswordAttempts(user.id, source);
+      if (attempts.inFlight > 0 && !hasLiveAttemptsInFlight(attempts, now)) {
+        await this.repository.releaseAbandonedAttempts(user.id, source, attempts.lastReservedAt ?? 0);
+        continue;
+      }
+      const allowance = slotAllowance(attempts, now);
+      const admission = accountAdmission(user, attempts, now);
+      if (admission !== 'refused' && attempts.slots < allowance) {
+        // Under attack, unknown sources share one check per back-off period: another one took it.
+        if (
+          admission === 'claim' &&
+          !(await this.repository.claimAccountWideCheck(user.id, user.lastFailedLoginAt ?? 0, now))
+        )
+          break;
+        if (await this.repository.reservePasswordAttempt(user.id, source, allowance, now)) return true;
+        if (admission === 'claim') break; // the period's check is spent on this source's own race
+        continue; // another check from this source took the slot first: look again
+      }
+      if (admission === 'refused' || attempts.inFlight === 0 || waitedMs >= MAX_RESERVATION_WAIT_MS) break;
+      // This source's own checks are running; one of them may free a slot (a success frees its own).
+      const pause =
+        Math.min(FIRST_RESERVATION_PAUSE_MS * 2 ** round, MAX_RESERVATION_PAUSE_MS) * (0.5 + this.random() / 2);
+      await this.sleep(pause);
+      waitedMs += pause;
+    }
+    // The write a reservation makes, aimed at nobody: a refusal costs what a check costs.
+    await this.repository.reservePasswordAttempt(undefined, source, 0, this.now());
     return false;
   }
 
   /**
-   * The work of a failed password check without one (unknown email, locked account): the conditional
-   * write that counts an attempt, aimed at a user that does not exist (its condition fails, nothing is
-   * written, and a fresh key each time puts no load on any one partition), then a hash against a dummy.
+   * The work of a failed password check without one (unknown email): the reads and writes of a check, aimed
+   * at items that exist nowhere (conditions fail, nothing is written, and a fresh key each time puts no load
+   * on any one partition), and a hash against a dummy.
    */
-  private async refuseLikeAPasswordCheck(password: string): Promise<void> {
-    await this.repository.claimPasswordAttempt(randomUUID(), 0, this.now());
+  private async refuseLikeAPasswordCheck(password: string, source: string): Promise<void> {
+    await this.repository.findPasswordAttempts(undefined, source);
+    await this.repository.reservePasswordAttempt(undefined, source, 0, this.now());
     await this.hasher.burnEquivalentTime(password);
+    await this.repository.recordPasswordFailure(undefined, source, this.now());
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now() / 1_000);
   }
 
   private async findVisible(actor: Actor, id: string): Promise<StoredUser> {

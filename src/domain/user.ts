@@ -22,6 +22,37 @@ export interface StoredUser extends User {
   readonly failedLoginCount: number;
   /** Epoch milliseconds of the last failed password check, if any. */
   readonly lastFailedLoginAt: number | undefined;
+  /**
+   * Bumped whenever the tokens issued so far must stop working (a password, email or role change, a logout).
+   * The app's tokens carry the generation they were issued in (the `gen` claim), which must still be this one.
+   */
+  readonly tokenGeneration: number;
+  /**
+   * Epoch seconds of the last revocation, for tokens that carry no generation (an OIDC provider's): those
+   * must be issued after it.
+   */
+  readonly tokensRevokedAt: number | undefined;
+}
+
+/** What a verified access token says about when it was issued, as the store's revocation state judges it. */
+export interface TokenIssue {
+  /** The `gen` claim of the app's own tokens; `undefined` for tokens without one (an OIDC provider's). */
+  readonly generation: number | undefined;
+  /** The `iat` claim, in epoch seconds. */
+  readonly issuedAt: number;
+}
+
+/**
+ * Whether a token is still valid for this user. The generation is exact; a token without one (an OIDC
+ * provider's) only has `iat`, whole seconds, so one issued in the same second as a revocation counts as
+ * before it (refused: the caller logs in again a second later, rather than a revoked token surviving).
+ */
+export function isTokenCurrent(
+  user: Pick<StoredUser, 'tokenGeneration' | 'tokensRevokedAt'>,
+  token: TokenIssue,
+): boolean {
+  if (token.generation !== undefined) return token.generation === user.tokenGeneration;
+  return user.tokensRevokedAt === undefined || token.issuedAt > user.tokensRevokedAt;
 }
 
 /** Who is acting, as the routes learned it from the verified token and the store. */

@@ -81,7 +81,8 @@ const paths: Record<string, Record<string, Operation>> = {
       summary: 'Exchange email and password for an access token',
       description:
         'An unknown email, a wrong password and a temporarily locked account (after repeated failures) all get ' +
-        'the same 401. Rate-limited per client IP.',
+        'the same 401. Failures are counted per account and client address: guesses from one address never lock ' +
+        'the owner out of another. Rate-limited per client IP.',
       operationId: 'login',
       requestBody: { required: true, content: json(ref('LoginRequest')) },
       responses: {
@@ -91,6 +92,21 @@ const paths: Record<string, Record<string, Operation>> = {
         '413': response('PayloadTooLarge'),
         '415': response('UnsupportedMediaType'),
         '429': response('TooManyRequests'),
+      },
+    },
+  },
+  '/auth/logout': {
+    post: {
+      tags: ['Auth'],
+      summary: "Revoke the caller's tokens",
+      description:
+        'Every access token issued to the caller so far stops working, the one of this request included. Changing ' +
+        'the password, the email or the role does the same.',
+      operationId: 'logout',
+      security: bearer,
+      responses: {
+        '204': { description: 'Logged out' },
+        '401': response('Unauthorized'),
       },
     },
   },
@@ -157,7 +173,9 @@ const paths: Record<string, Record<string, Operation>> = {
       summary: 'Change a user (self; an admin may also change anyone, and set role)',
       description:
         'Requires `If-Match` with the ETag of the version being changed. Changing `email` or `password` requires the ' +
-        "user's `currentPassword`. Only an admin may set `role`.",
+        "user's `currentPassword`, checked first and like a login (same back-off, same per-IP rate limit). Only an " +
+        'admin may set `role`; the last admin cannot be demoted (409 `LAST_ADMIN`). A password, email or role change ' +
+        "revokes the user's tokens issued before it.",
       operationId: 'updateUser',
       security: bearer,
       parameters: [
@@ -181,6 +199,7 @@ const paths: Record<string, Record<string, Operation>> = {
         '412': response('PreconditionFailed'),
         '415': response('UnsupportedMediaType'),
         '428': response('PreconditionRequired'),
+        '429': response('TooManyRequests'),
       },
     },
     delete: {
@@ -198,6 +217,7 @@ const paths: Record<string, Record<string, Operation>> = {
         '400': response('ValidationFailed'),
         '401': response('Unauthorized'),
         '404': response('NotFound'),
+        '409': response('Conflict'),
       },
     },
   },
@@ -353,7 +373,9 @@ const components = {
     }),
     Forbidden: problemResponse('Authenticated, but not allowed'),
     NotFound: problemResponse('No such user (or not one the caller may see)'),
-    Conflict: problemResponse('The email is already registered (`EMAIL_TAKEN`)'),
+    Conflict: problemResponse(
+      'The email is already registered (`EMAIL_TAKEN`), or the change would leave no admin (`LAST_ADMIN`)',
+    ),
     PreconditionFailed: problemResponse('`If-Match` does not match the current version'),
     PreconditionRequired: problemResponse('`If-Match` is missing'),
     PayloadTooLarge: problemResponse('The body is too large'),

@@ -14,13 +14,20 @@ interface ActorPrincipal extends Principal {
 /**
  * `authenticate()` for the app's routes: verifies the token, then loads the caller from the store on every
  * request (a deleted user's token stops working, a demoted admin loses admin at once, not when the token
- * expires). The domain's {@link Actor} is made here, once, and read by {@link callerOf}.
+ * expires, and a token issued before a password, email or role change or a logout is refused). The domain's {@link Actor} is made here, once, and read by {@link callerOf}.
  */
 export function authenticateCaller(users: UserService, verification: TokenVerification): RequestHandler {
   return authenticate({
     ...verification,
     loadPrincipal: async function loadActorPrincipal(claims): Promise<ActorPrincipal | undefined> {
-      const actor = await users.actorFor(claims.sub);
+      // The app's tokens carry the generation they were issued in; a provider's carry none (see isTokenCurrent).
+      const generation = claims['gen'];
+      if (generation !== undefined && !(typeof generation === 'number' && Number.isSafeInteger(generation)))
+        return undefined;
+      const actor = await users.actorFor(claims.sub, {
+        generation: typeof generation === 'number' ? generation : undefined,
+        issuedAt: claims.iat,
+      });
       // `roles` is what the middleware package logs and offers to requireRole(); decisions use `actor`.
       return actor === undefined ? undefined : { userId: actor.userId, roles: [actor.role], claims, actor };
     },

@@ -12,8 +12,10 @@ import {
 } from '@lambdalith/middleware';
 import {
   EmailTakenError,
+  ExistingAccountError,
   InvalidCredentialsError,
   InvalidListPositionError,
+  LastAdminError,
   NotPermittedError,
   StaleVersionError,
   StoreNotReadyError,
@@ -57,20 +59,59 @@ const INVALID_CURSOR = 'The cursor is invalid or has expired; start again from t
 export const PROBLEM_TABLE: readonly ProblemRow<DomainError>[] = [
   row(
     ValidationError,
-    (error) => new BadRequestError('The request is invalid', { code: 'VALIDATION_FAILED', errors: error.violations }),
+    (error) =>
+      new BadRequestError('The request is invalid', {
+        code: 'VALIDATION_FAILED',
+        errors: error.violations,
+      }),
   ),
   // One message for an unknown email, a wrong password and a locked account.
   row(
     InvalidCredentialsError,
-    () => new UnauthorizedError('Invalid email or password', { code: 'INVALID_CREDENTIALS' }),
+    () =>
+      new UnauthorizedError('Invalid email or password', {
+        code: 'INVALID_CREDENTIALS',
+      }),
   ),
   row(NotPermittedError, (error) => new ForbiddenError(error.message)),
   row(UserNotFoundError, () => new NotFoundError('User not found', { code: 'USER_NOT_FOUND' })),
-  row(EmailTakenError, () => new ConflictError('This email is already registered', { code: 'EMAIL_TAKEN' })),
-  row(InvalidCursorError, (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error })),
+  row(
+    EmailTakenError,
+    () =>
+      new ConflictError('This email is already registered', {
+        code: 'EMAIL_TAKEN',
+      }),
+  ),
+  row(
+    LastAdminError,
+    () =>
+      new ConflictError('The last admin cannot be demoted or deleted; make another user admin first', {
+        code: 'LAST_ADMIN',
+      }),
+  ),
+  // Only create-admin throws it today; were a route to, it is the same conflict as EMAIL_TAKEN.
+  row(
+    ExistingAccountError,
+    () =>
+      new ConflictError('This email is already registered', {
+        code: 'EMAIL_TAKEN',
+      }),
+  ),
+  row(
+    InvalidCursorError,
+    (error) =>
+      new BadRequestError(INVALID_CURSOR, {
+        code: 'INVALID_CURSOR',
+        cause: error,
+      }),
+  ),
   row(
     InvalidListPositionError,
-    (error) => new BadRequestError(INVALID_CURSOR, { code: 'INVALID_CURSOR', cause: error }),
+    (error) =>
+      new BadRequestError(INVALID_CURSOR, {
+        code: 'INVALID_CURSOR',
+        cause: error,
+      }),
   ),
   // Optimistic locking, spoken as HTTP conditional requests (RFC 9110 §13, RFC 6585 §3).
   row(VersionRequiredError, () => new PreconditionRequiredError()),

@@ -70,6 +70,8 @@ export async function seedUser(
     passwordHash: options.passwordHash ?? (await seedHash),
     failedLoginCount: options.failedLoginCount ?? 0,
     lastFailedLoginAt: options.lastFailedLoginAt,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
   };
   const deps = testRepositoryDependencies();
   await deps.repository.create(user);
@@ -90,7 +92,10 @@ export function storedUser(id: string): Promise<StoredUser | undefined> {
   return testRepositoryDependencies().repository.findById(id);
 }
 
-/** An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL). */
+/**
+ * An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL, and
+ * the user's current token generation).
+ */
 export async function tokenFor(userId: string): Promise<string> {
   const { auth } = testConfig();
   const issuer = createTokenIssuer({
@@ -99,7 +104,8 @@ export async function tokenFor(userId: string): Promise<string> {
     audience: auth.audience,
     ttlSeconds: auth.accessTokenTtlSeconds,
   });
-  return (await issuer.issue(userId)).accessToken;
+  const generation = (await storedUser(userId))?.tokenGeneration ?? 0;
+  return (await issuer.issue(userId, { gen: generation })).accessToken;
 }
 
 /** `Authorization` header for `userId`. */

@@ -40,7 +40,7 @@ function serviceWithClock(clock: { now: number }): UserService {
 
 async function loginOutcome(service: UserService, email: string, password: string): Promise<number> {
   try {
-    await service.login({ email, password });
+    await service.login({ email, password, source: '198.51.100.40' });
     return 200;
   } catch (error) {
     const problem = problemFor(error);

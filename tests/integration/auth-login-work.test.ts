@@ -48,7 +48,7 @@ async function dynamoDbCallsOf(act: (users: UserService) => Promise<unknown>): P
 }
 
 async function refusedLogin(users: UserService, email: string, password: string): Promise<void> {
-  const outcome = await users.login({ email, password }).then(
+  const outcome = await users.login({ email, password, source: '198.51.100.41' }).then(
     () => 200,
     (error: unknown) => problemFor(error)?.status ?? error,
   );
@@ -59,7 +59,8 @@ describe('login refusals on DynamoDB Local', () => {
   jest.setTimeout(30_000);
 
   it('makes the same DynamoDB calls for an unknown email, a wrong password and a locked account', async () => {
-    // Arrange: locked for the longest back-off, so the lock holds however long the test takes
+    // Arrange: the account under attack for the longest back-off (so the lock holds however long the test
+    // takes), and this source not one its owner uses
     const user = await seedUser();
     const locked = await seedUser({ failedLoginCount: FREE_FAILURES + 20, lastFailedLoginAt: Date.now() });
 
@@ -74,6 +75,11 @@ describe('login refusals on DynamoDB Local', () => {
     expect(wrongPassword).toEqual([
       { operation: 'GetItem', item: 'EMAIL#…', consistentRead: true },
       { operation: 'GetItem', item: 'USER#…', consistentRead: true },
+      // The source's attempts (an item in the user's partition): read, reserve, then settle as a failure,
+      // and the account-wide count on the user item.
+      { operation: 'GetItem', item: 'USER#…', consistentRead: true },
+      { operation: 'UpdateItem', item: 'USER#…', conditional: true },
+      { operation: 'UpdateItem', item: 'USER#…', conditional: true },
       { operation: 'UpdateItem', item: 'USER#…', conditional: true },
     ]);
     expect(unknownEmail).toEqual(wrongPassword);

@@ -50,6 +50,8 @@ describe('POST /auth/login', () => {
     expect(decodeJwtPart(token, 0)).toMatchObject({ alg: 'HS256' });
     const claims = decodeJwtPart(token, 1);
     expect(claims).toEqual({
+      // The generation of the user's tokens it was issued in (see POST /auth/logout).
+      gen: 0,
       iss: 'lambdalith',
       aud: 'lambdalith-api',
       sub: user.id,
@@ -107,8 +109,9 @@ describe('POST /auth/login', () => {
   });
 
   it('returns the identical 401 for an unknown email, a wrong password and a locked account', async () => {
-    // Arrange: ten recent failures lock the account for 32 s; then even the right password is refused
-    const user = await seedUser({ failedLoginCount: 10, lastFailedLoginAt: Date.now() });
+    // Arrange: thirty recent failures from all over put the account under attack for 15 minutes; then even
+    // the right password is refused from a source its owner never logged in from
+    const user = await seedUser({ failedLoginCount: 30, lastFailedLoginAt: Date.now() });
 
     // Act
     const unknownEmail = await request(app)
@@ -124,7 +127,7 @@ describe('POST /auth/login', () => {
     expect(comparable(locked)).toEqual(comparable(unknownEmail));
     expect(comparable(wrongPassword)).toEqual(comparable(unknownEmail));
     // The refused correct password was not counted as a failure, nor did it reset the count.
-    expect(await storedUser(user.id)).toMatchObject({ failedLoginCount: 10 });
+    expect(await storedUser(user.id)).toMatchObject({ failedLoginCount: 30 });
   });
 
   it('resets the failure count after a successful login', async () => {

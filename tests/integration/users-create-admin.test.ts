@@ -71,38 +71,46 @@ describe('npm run create-admin against DYNAMODB_ENDPOINT and TABLE_NAME', () => 
     expect(login.status).toBe(200);
   });
 
-  it('promotes an existing user, keeping their password, and their token gains admin at once', async () => {
+  it('promotes an existing user with --promote-existing, keeping their password; their old tokens stop working', async () => {
     // Arrange
     const user = await seedUser();
     const headers = await bearer(user.id);
 
     // Act
-    const run = await createAdmin(['--email', user.email.toUpperCase()], localTestEnv());
+    const run = await createAdmin(['--email', user.email.toUpperCase(), '--promote-existing'], localTestEnv());
 
     // Assert
     expect(run).toEqual({
       code: 0,
-      stdout: `Promoted to admin: ${user.email} (id ${user.id}) in table lambdalith-test\n`,
+      stdout:
+        `Promoted to admin: ${user.email} (id ${user.id}, created ${user.createdAt}) in table lambdalith-test\n` +
+        'Its password is unchanged: it is the one the account already had.\n',
       stderr: '',
     });
     expect(await storedUser(user.id)).toMatchObject({ role: 'admin', version: 2, passwordHash: user.passwordHash });
-    expect((await request(app).get('/users?limit=1').set(headers)).status).toBe(200);
-    expect((await request(app).post('/auth/login').send({ email: user.email, password: SEED_PASSWORD })).status).toBe(
-      200,
-    );
+    // A role change revokes the tokens issued before it; a fresh login carries admin.
+    expect((await request(app).get('/users/me').set(headers)).status).toBe(401);
+    const login = await request(app).post('/auth/login').send({ email: user.email, password: SEED_PASSWORD });
+    expect(login.status).toBe(200);
+    const list = await request(app)
+      .get('/users?limit=1')
+      .set('Authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`);
+    expect(list.status).toBe(200);
   });
 
-  it('leaves an existing admin as it is', async () => {
+  it('leaves an existing admin as it is with --promote-existing', async () => {
     // Arrange
     const admin = await seedUser({ role: 'admin' });
 
     // Act
-    const run = await createAdmin(['--email', admin.email], localTestEnv());
+    const run = await createAdmin(['--email', admin.email, '--promote-existing'], localTestEnv());
 
     // Assert
     expect(run).toEqual({
       code: 0,
-      stdout: `Already an admin: ${admin.email} (id ${admin.id}) in table lambdalith-test\n`,
+      stdout:
+        `Already an admin: ${admin.email} (id ${admin.id}, created ${admin.createdAt}) in table lambdalith-test\n` +
+        'Its password is unchanged: it is the one the account already had.\n',
       stderr: '',
     });
     expect(await storedUser(admin.id)).toMatchObject({ version: 1 });
@@ -251,7 +259,7 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
 
     // Act
     const first = await createAdmin(['--email', email, '--password', 'embedded admin password'], embeddedEnv(dataDir));
-    const second = await createAdmin(['--email', email], embeddedEnv(dataDir));
+    const second = await createAdmin(['--email', email, '--promote-existing'], embeddedEnv(dataDir));
 
     // Assert: the second run found the first one's admin in the files under DATA_DIR/dynamodb
     const starting = `Starting the embedded DynamoDB Local (data in ${join(dataDir, 'dynamodb')})…\n`;

@@ -9,6 +9,7 @@ import {
   StaleVersionError,
   UserNotFoundError,
 } from '../../src/domain/errors';
+import { NO_ATTEMPTS } from '../../src/domain/login-backoff';
 import type { StoredUser } from '../../src/domain/user';
 import { testConfig } from '../helpers/test-environment';
 
@@ -39,6 +40,8 @@ function newUser(overrides: Partial<StoredUser> = {}): StoredUser {
     passwordHash: 'scrypt$17$8$1$not-a-real-hash',
     failedLoginCount: 0,
     lastFailedLoginAt: undefined,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
     ...overrides,
   };
 }
@@ -240,42 +243,103 @@ describe('DynamoDbUserRepository', () => {
     });
   });
 
-  describe('claimPasswordAttempt', () => {
-    it('lets exactly one of two attempts that saw the same count through', async () => {
+  describe('password attempts', () => {
+    const source = '192.0.2.7';
+
+    it('lets concurrent reservations take the free slots, exactly as many as the allowance, and no more', async () => {
       // Arrange
       const user = newUser();
       await repository.create(user);
 
       // Act
-      const outcomes = await Promise.all([
-        repository.claimPasswordAttempt(user.id, 0, 1_000),
-        repository.claimPasswordAttempt(user.id, 0, 1_001),
-      ]);
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => repository.reservePasswordAttempt(user.id, source, 3, 1_000 + index)),
+      );
 
       // Assert
-      expect(outcomes.filter(Boolean)).toHaveLength(1);
-      expect(await repository.findById(user.id)).toMatchObject({ failedLoginCount: 1, version: 1 });
+      expect(outcomes.filter(Boolean)).toHaveLength(3);
+      expect(await repository.findPasswordAttempts(user.id, source)).toMatchObject({ slots: 3, inFlight: 3 });
+      expect(await repository.findPasswordAttempts(user.id, '192.0.2.8')).toEqual(NO_ATTEMPTS);
     });
 
-    it('is reset by clearPasswordFailures, which replaces the hash only if it is unchanged', async () => {
+    it('keeps a failed check as a failure, and a success forgets the failures but not the checks still in flight', async () => {
+      // Arrange: two checks in flight
+      const user = newUser();
+      await repository.create(user);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_000);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_001);
+
+      // Act
+      await repository.recordPasswordFailure(user.id, source, 2_000);
+      const afterFailure = await repository.findPasswordAttempts(user.id, source);
+      const userAfterFailure = await repository.findById(user.id);
+      await repository.reservePasswordAttempt(user.id, source, 5, 2_500);
+      await repository.recordPasswordSuccess(user.id, source, 3_000);
+
+      // Assert
+      expect(afterFailure).toEqual({
+        slots: 2,
+        inFlight: 1,
+        lastFailureAt: 2_000,
+        lastReservedAt: 1_001,
+        lastSuccessAt: undefined,
+      });
+      expect(userAfterFailure).toMatchObject({ failedLoginCount: 1, lastFailedLoginAt: 2_000, version: 1 });
+      expect(await repository.findPasswordAttempts(user.id, source)).toEqual({
+        slots: 1,
+        inFlight: 1,
+        lastFailureAt: undefined,
+        lastReservedAt: 2_500,
+        lastSuccessAt: 3_000,
+      });
+    });
+
+    it('on success resets the account-wide count; replacePasswordHash replaces the hash only if it is unchanged', async () => {
       // Arrange
       const user = newUser();
       await repository.create(user);
-      await repository.claimPasswordAttempt(user.id, 0, 1_000);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_000);
+      await repository.recordPasswordFailure(user.id, source, 1_000);
 
       // Act
-      await repository.clearPasswordFailures(user.id, { from: 'some other hash', to: 'must not be stored' });
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_500);
+      await repository.recordPasswordSuccess(user.id, source, 2_000);
+      await repository.replacePasswordHash(user.id, { from: 'some other hash', to: 'must not be stored' });
       const afterStaleRehash = await repository.findById(user.id);
-      await repository.clearPasswordFailures(user.id, { from: user.passwordHash, to: 'scrypt$fresh' });
+      await repository.replacePasswordHash(user.id, { from: user.passwordHash, to: 'scrypt$fresh' });
 
       // Assert
-      expect(afterStaleRehash).toMatchObject({ failedLoginCount: 1, passwordHash: user.passwordHash });
-      expect(await repository.findById(user.id)).toMatchObject({
+      expect(afterStaleRehash).toMatchObject({
         failedLoginCount: 0,
         lastFailedLoginAt: undefined,
+        passwordHash: user.passwordHash,
+      });
+      expect(await repository.findById(user.id)).toMatchObject({
+        failedLoginCount: 0,
+        tokenGeneration: 0,
+        tokensRevokedAt: undefined,
         passwordHash: 'scrypt$fresh',
         version: 1,
       });
+    });
+
+    it('writes nothing for nobody (userId undefined), and counts abandoned checks as failures', async () => {
+      // Arrange
+      const user = newUser();
+      await repository.create(user);
+      await repository.reservePasswordAttempt(user.id, source, 5, 1_000);
+
+      // Act
+      const reservedForNobody = await repository.reservePasswordAttempt(undefined, source, 5, 1_000);
+      await repository.recordPasswordFailure(undefined, source, 1_000);
+      await repository.releaseAbandonedAttempts(user.id, source, 999);
+      const afterStaleRelease = await repository.findPasswordAttempts(user.id, source);
+      await repository.releaseAbandonedAttempts(user.id, source, 1_000);
+
+      // Assert
+      expect(reservedForNobody).toBe(false);
+      expect(afterStaleRelease).toMatchObject({ slots: 1, inFlight: 1 });
+      expect(await repository.findPasswordAttempts(user.id, source)).toMatchObject({ slots: 1, inFlight: 0 });
     });
   });
 });

@@ -283,7 +283,7 @@ describe('PATCH /users/:id', () => {
   });
 
   describe('role changes by an admin', () => {
-    it('promotes a user, whose existing token gains admin rights at once', async () => {
+    it('promotes a user: the token issued before is refused (a role change revokes it), a new one carries admin', async () => {
       // Arrange
       const admin = await seedUser({ role: 'admin' });
       const user = await seedUser();
@@ -304,11 +304,17 @@ describe('PATCH /users/:id', () => {
         headers: { etag: '"v2"' },
         body: { id: user.id, role: 'admin', name: 'Promoted' },
       });
-      const after = await request(app).get('/users?limit=1').set(userHeaders);
-      expect(after.status).toBe(200);
+      expect((await request(app).get('/users?limit=1').set(userHeaders)).status).toBe(401);
+      expect(
+        (
+          await request(app)
+            .get('/users?limit=1')
+            .set(await bearer(user.id))
+        ).status,
+      ).toBe(200);
     });
 
-    it('demotes an admin, whose existing token loses admin rights at once', async () => {
+    it('demotes an admin, whose existing token stops working at once, and a new one has no admin rights', async () => {
       // Arrange
       const admin = await seedUser({ role: 'admin' });
       const demoted = await seedUser({ role: 'admin' });
@@ -321,7 +327,10 @@ describe('PATCH /users/:id', () => {
       // Assert
       expect(before.status).toBe(200);
       expect(response).toMatchObject({ status: 200, body: { role: 'user' } });
-      const after = await request(app).get('/users?limit=1').set(demotedHeaders);
+      expect((await request(app).get('/users?limit=1').set(demotedHeaders)).status).toBe(401);
+      const after = await request(app)
+        .get('/users?limit=1')
+        .set(await bearer(demoted.id));
       expect(after).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     });
   });

@@ -56,6 +56,8 @@ const user: StoredUser = {
   passwordHash: 'scrypt$17$8$1$x$y',
   failedLoginCount: 0,
   lastFailedLoginAt: undefined,
+  tokenGeneration: 0,
+  tokensRevokedAt: undefined,
 };
 
 function claimKeysOf(transaction: TransactWriteCommand | undefined): unknown[] {

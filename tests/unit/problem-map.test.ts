@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import {
   DomainError,
   EmailTakenError,
+  ExistingAccountError,
   InvalidCredentialsError,
   InvalidListPositionError,
+  LastAdminError,
   NotPermittedError,
   StaleVersionError,
   StoreNotReadyError,
@@ -59,6 +61,22 @@ describe('the problem map', () => {
     [new UserNotFoundError(), 404, 'USER_NOT_FOUND', 'User not found'],
     [new EmailTakenError(), 409, 'EMAIL_TAKEN', 'This email is already registered'],
     [
+      new LastAdminError(),
+      409,
+      'LAST_ADMIN',
+      'The last admin cannot be demoted or deleted; make another user admin first',
+    ],
+    [
+      new ExistingAccountError({
+        id: 'a',
+        email: 'ops@example.com',
+        createdAt: '2030-01-01T00:00:00.000Z',
+      }),
+      409,
+      'EMAIL_TAKEN',
+      'This email is already registered',
+    ],
+    [
       new InvalidCursorError('expired'),
       400,
       'INVALID_CURSOR',
@@ -93,11 +111,15 @@ describe('the problem map', () => {
   it("carries the field violations of a validation error as the problem's errors", () => {
     const violations = [{ field: 'name', message: 'must be 1 to 100 characters long' }];
 
-    expect(problemFor(new ValidationError(violations))).toMatchObject({ errors: violations });
+    expect(problemFor(new ValidationError(violations))).toMatchObject({
+      errors: violations,
+    });
   });
 
   it('answers an unavailable store with a 503 and Retry-After, and leaves every other error alone', () => {
-    const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    const timeout = Object.assign(new Error('socket hang up'), {
+      name: 'TimeoutError',
+    });
 
     expect(problemFor(timeout)).toMatchObject({
       status: 503,

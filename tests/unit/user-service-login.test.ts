@@ -1,6 +1,6 @@
 import { InvalidCredentialsError } from '../../src/domain/errors';
 import type { UserChanges, UserPage, UserRepository } from '../../src/domain/user-repository';
-import { FREE_FAILURES } from '../../src/domain/login-backoff';
+import { FREE_FAILURES, NO_ATTEMPTS, type PasswordAttempts } from '../../src/domain/login-backoff';
 import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 import { PasswordHasher } from '../../src/domain/password-hasher';
 import type { StoredUser } from '../../src/domain/user';
@@ -10,6 +10,7 @@ import { UserService } from '../../src/domain/user-service';
 class RecordingRepository implements UserRepository {
   readonly calls: string[] = [];
   private readonly users = new Map<string, StoredUser>();
+  private readonly attempts = new Map<string, PasswordAttempts>();
 
   constructor(users: StoredUser[]) {
     for (const user of users) this.users.set(user.id, user);
@@ -51,23 +52,87 @@ class RecordingRepository implements UserRepository {
     return next;
   }
 
+  async revokeTokens(id: string): Promise<boolean> {
+    this.calls.push('revokeTokens');
+    return this.users.has(id);
+  }
+
   async delete(id: string): Promise<boolean> {
     this.calls.push('delete');
     return this.users.delete(id);
   }
 
-  async claimPasswordAttempt(id: string, seenCount: number, atMs: number): Promise<boolean> {
-    this.calls.push('claimPasswordAttempt');
-    const user = this.users.get(id);
-    if (user === undefined || user.failedLoginCount !== seenCount) return false;
-    this.users.set(id, { ...user, failedLoginCount: seenCount + 1, lastFailedLoginAt: atMs });
+  async findPasswordAttempts(userId: string | undefined, source: string): Promise<PasswordAttempts> {
+    this.calls.push('findPasswordAttempts');
+    return (userId === undefined ? undefined : this.attempts.get(`${userId} ${source}`)) ?? NO_ATTEMPTS;
+  }
+
+  async reservePasswordAttempt(
+    userId: string | undefined,
+    source: string,
+    allowance: number,
+    atMs: number,
+  ): Promise<boolean> {
+    this.calls.push('reservePasswordAttempt');
+    if (userId === undefined) return false;
+    const attempts = this.attempts.get(`${userId} ${source}`) ?? NO_ATTEMPTS;
+    if (attempts.slots >= allowance) return false;
+    this.setAttempts(userId, source, {
+      ...attempts,
+      slots: attempts.slots + 1,
+      inFlight: attempts.inFlight + 1,
+      lastReservedAt: atMs,
+    });
     return true;
   }
 
-  async clearPasswordFailures(id: string): Promise<void> {
-    this.calls.push('clearPasswordFailures');
-    const user = this.users.get(id);
-    if (user !== undefined) this.users.set(id, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
+  async recordPasswordFailure(userId: string | undefined, source: string, atMs: number): Promise<void> {
+    this.calls.push('recordPasswordFailure');
+    const user = userId === undefined ? undefined : this.users.get(userId);
+    if (userId === undefined || user === undefined) return;
+    const attempts = this.attempts.get(`${userId} ${source}`) ?? NO_ATTEMPTS;
+    this.setAttempts(userId, source, { ...attempts, inFlight: attempts.inFlight - 1, lastFailureAt: atMs });
+    this.users.set(userId, { ...user, failedLoginCount: user.failedLoginCount + 1, lastFailedLoginAt: atMs });
+  }
+
+  async recordPasswordSuccess(userId: string, source: string, atMs: number): Promise<void> {
+    this.calls.push('recordPasswordSuccess');
+    const attempts = this.attempts.get(`${userId} ${source}`) ?? NO_ATTEMPTS;
+    this.setAttempts(userId, source, {
+      ...attempts,
+      slots: attempts.inFlight - 1,
+      inFlight: attempts.inFlight - 1,
+      lastFailureAt: undefined,
+      lastSuccessAt: atMs,
+    });
+    const user = this.users.get(userId);
+    if (user !== undefined) this.users.set(userId, { ...user, failedLoginCount: 0, lastFailedLoginAt: undefined });
+  }
+
+  async replacePasswordHash(userId: string, rehash: { readonly from: string; readonly to: string }): Promise<void> {
+    this.calls.push('replacePasswordHash');
+    const user = this.users.get(userId);
+    if (user !== undefined && user.passwordHash === rehash.from)
+      this.users.set(userId, { ...user, passwordHash: rehash.to });
+  }
+
+  async claimAccountWideCheck(): Promise<boolean> {
+    this.calls.push('claimAccountWideCheck');
+    return true;
+  }
+
+  async releaseAbandonedAttempts(userId: string, source: string, lastReservedAt: number): Promise<void> {
+    this.calls.push('releaseAbandonedAttempts');
+    const attempts = this.attempts.get(`${userId} ${source}`);
+    if (attempts?.lastReservedAt === lastReservedAt) this.setAttempts(userId, source, { ...attempts, inFlight: 0 });
+  }
+
+  setAttempts(userId: string, source: string, attempts: PasswordAttempts): void {
+    this.attempts.set(`${userId} ${source}`, attempts);
+  }
+
+  storedAttempts(userId: string, source: string): PasswordAttempts | undefined {
+    return this.attempts.get(`${userId} ${source}`);
   }
 }
 
@@ -85,9 +150,11 @@ class RecordingHasher extends PasswordHasher {
 
 const NOW = Date.UTC(2030, 0, 1);
 const PASSWORD = 'the right password';
+const SOURCE = '192.0.2.1';
 
 async function setUp(
   user: Omit<StoredUser, 'passwordHash'>,
+  sleep: (ms: number) => Promise<void> = async () => undefined,
 ): Promise<{ service: UserService; calls: string[]; repository: RecordingRepository }> {
   const passwordHash = await new PasswordHasher({ log2N: 10, r: 8, p: 1 }).hash(PASSWORD);
   const repository = new RecordingRepository([{ ...user, passwordHash }]);
@@ -100,6 +167,7 @@ async function setUp(
     emails: { send: async () => undefined },
     onWelcomeEmailFailed: () => undefined,
     now: () => NOW,
+    sleep,
   });
   return { service, calls, repository };
 }
@@ -115,12 +183,14 @@ function knownUser(overrides: Partial<StoredUser> = {}): Omit<StoredUser, 'passw
     version: 1,
     failedLoginCount: 0,
     lastFailedLoginAt: undefined,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
     ...overrides,
   };
 }
 
 async function refusal(service: UserService, email: string, password: string): Promise<unknown> {
-  return service.login({ email, password }).then(
+  return service.login({ email, password, source: SOURCE }).then(
     () => 'logged in',
     (error: unknown) => error,
   );
@@ -139,14 +209,23 @@ describe('UserService.login refusals', () => {
     // Assert
     expect(refusedForPassword).toBeInstanceOf(InvalidCredentialsError);
     expect(refusedForEmail).toBeInstanceOf(InvalidCredentialsError);
-    expect(wrongPassword.calls).toEqual(['findUserIdByEmail', 'findById', 'claimPasswordAttempt', 'verify']);
+    expect(wrongPassword.calls).toEqual([
+      'findUserIdByEmail',
+      'findById',
+      'findPasswordAttempts',
+      'reservePasswordAttempt',
+      'verify',
+      'recordPasswordFailure',
+    ]);
     expect(unknownEmail.calls).toEqual(wrongPassword.calls);
   });
 
   it('makes the same repository calls and the same hash for a locked account, without counting a failure', async () => {
-    // Arrange: just past the free failures, the last one a moment ago
+    // Arrange: this source just past its free failures, the last one a moment ago
     const user = knownUser({ failedLoginCount: FREE_FAILURES, lastFailedLoginAt: NOW - 10 });
     const locked = await setUp(user);
+    const lockedAttempts = { ...NO_ATTEMPTS, slots: FREE_FAILURES, lastFailureAt: NOW - 10 };
+    locked.repository.setAttempts(user.id, SOURCE, lockedAttempts);
     const wrongPassword = await setUp(knownUser());
 
     // Act: even the right password is refused while locked
@@ -160,6 +239,7 @@ describe('UserService.login refusals', () => {
       failedLoginCount: FREE_FAILURES,
       lastFailedLoginAt: NOW - 10,
     });
+    expect(locked.repository.storedAttempts(user.id, SOURCE)).toEqual(lockedAttempts);
   });
 
   it('counts the wrong password against the account, and nothing against anyone for an unknown email', async () => {
@@ -174,5 +254,84 @@ describe('UserService.login refusals', () => {
     // Assert
     expect(afterUnknownEmail).toMatchObject({ failedLoginCount: 0 });
     expect(repository.stored(knownUser().id)).toMatchObject({ failedLoginCount: 1, lastFailedLoginAt: NOW });
+  });
+});
+
+describe('UserService.login waiting for a slot', () => {
+  it("waits while the source's own checks are in flight, and checks the password once one of them frees a slot", async () => {
+    // Arrange: every slot taken by checks in flight from this source; the first pause sees one succeed
+    const user = knownUser();
+    const waits: number[] = [];
+    let repository: RecordingRepository | undefined;
+    const setup = await setUp(user, async (ms) => {
+      waits.push(ms);
+      const attempts = repository?.storedAttempts(user.id, SOURCE) ?? NO_ATTEMPTS;
+      repository?.setAttempts(user.id, SOURCE, {
+        ...attempts,
+        slots: attempts.inFlight - 1,
+        inFlight: attempts.inFlight - 1,
+      });
+    });
+    repository = setup.repository;
+    repository.setAttempts(user.id, SOURCE, {
+      ...NO_ATTEMPTS,
+      slots: FREE_FAILURES,
+      inFlight: FREE_FAILURES,
+      lastReservedAt: NOW - 100,
+    });
+
+    // Act
+    const outcome = await setup.service.login({ email: user.email, password: PASSWORD, source: SOURCE });
+
+    // Assert
+    expect(outcome).toEqual({ accessToken: 'token', expiresIn: 60 });
+    expect(waits).toHaveLength(1);
+    // Its own slot freed on success; the four checks still in flight keep theirs.
+    expect(repository.storedAttempts(user.id, SOURCE)).toMatchObject({
+      slots: FREE_FAILURES - 1,
+      inFlight: FREE_FAILURES - 1,
+    });
+  });
+
+  it('gives up after a bounded wait when the in-flight checks never free a slot', async () => {
+    // Arrange
+    const user = knownUser();
+    const waits: number[] = [];
+    const { service, repository } = await setUp(user, async (ms) => {
+      waits.push(ms);
+    });
+    repository.setAttempts(user.id, SOURCE, {
+      ...NO_ATTEMPTS,
+      slots: FREE_FAILURES,
+      inFlight: 1,
+      lastFailureAt: NOW,
+      lastReservedAt: NOW - 100,
+    });
+
+    // Act
+    const outcome = await refusal(service, user.email, PASSWORD);
+
+    // Assert
+    expect(outcome).toBeInstanceOf(InvalidCredentialsError);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(8_000 - 500);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeLessThan(8_000 + 500);
+  });
+
+  it('counts checks abandoned mid-flight (reserved over a minute ago, never settled) as failures instead of waiting for them', async () => {
+    // Arrange
+    const user = knownUser();
+    const waits: number[] = [];
+    const { service, repository, calls } = await setUp(user, async (ms) => {
+      waits.push(ms);
+    });
+    repository.setAttempts(user.id, SOURCE, { ...NO_ATTEMPTS, slots: 2, inFlight: 2, lastReservedAt: NOW - 61_000 });
+
+    // Act
+    const outcome = await service.login({ email: user.email, password: PASSWORD, source: SOURCE });
+
+    // Assert
+    expect(outcome).toEqual({ accessToken: 'token', expiresIn: 60 });
+    expect(waits).toEqual([]);
+    expect(calls).toContain('releaseAbandonedAttempts');
   });
 });

@@ -70,6 +70,7 @@ export { validate, validatedData } from './validation/validate';
 // The builders the app writes its rules with, so the app and this package share one express-validator.
 export { body, query, param, header, checkExact, matchedData, type ValidationChain } from 'express-validator';
 export { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit';
+export { clientAddressKey } from './rate-limit/client-address-key';
 export { fixedWindow, type RateLimitCount, type RateLimitStore } from './rate-limit/rate-limit-store';
 export { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store';
 export { securityHeaders } from './security/security-headers';

@@ -5,7 +5,13 @@ import { isIPv4, isIPv6 } from 'node:net';
  * /64 (`2001:db8:1:2::/64`). One host usually holds a whole /64 and may pick a fresh address from it for every
  * request, so counting full IPv6 addresses would give it millions of buckets. An IPv4 client seen through a
  * dual-stack socket (`::ffff:192.0.2.1`) stays an IPv4 client. Anything else (an empty string) is returned
- * unchanged.
+ * unchanged. `rateLimit()` counts clients by it; apps use it to key their own per-client state the same way.
+ *
+ * @example
+ * ```ts
+ * clientAddressKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd'); // '2001:db8:1:2::/64'
+ * const source = clientAddressKey(requestContextOf(req).sourceIp);
+ * ```
  */
 export function clientAddressKey(address: string): string {
   // A zone (`fe80::1%eth0`) names the local interface, not the client.

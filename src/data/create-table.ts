@@ -45,6 +45,9 @@ export async function createTableIfMissing(
   return 'created';
 }
 
+// Back-filling an index of a large local table takes a while; a wait past this is a stuck database.
+const INDEX_ACTIVE_TIMEOUT_MS = 60_000;
+
 /**
  * Adds the indexes of the table definition that a table made by an earlier version lacks (a `.data/` kept
  * from before GSI2 existed), one at a time as DynamoDB requires, and waits until each is ACTIVE.
@@ -66,14 +69,18 @@ async function addMissingIndexes(
         ],
       }),
     );
-    for (let waitedMs = 0; ; waitedMs += 100) {
+    const deadline = Date.now() + INDEX_ACTIVE_TIMEOUT_MS;
+    for (;;) {
       const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
       const added = described.Table?.GlobalSecondaryIndexes?.find(
         (candidate) => candidate.IndexName === index.IndexName,
       );
       if (added?.IndexStatus === 'ACTIVE') break;
-      if (waitedMs >= 30_000)
-        throw new Error(`index ${index.IndexName} of table ${tableName} did not become ACTIVE within 30 s`);
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `index ${index.IndexName} of table ${tableName} did not become ACTIVE within ${INDEX_ACTIVE_TIMEOUT_MS / 1000} s`,
+        );
+      }
       await delay(100);
     }
   }

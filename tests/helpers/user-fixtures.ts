@@ -94,9 +94,9 @@ export function storedUser(id: string): Promise<StoredUser | undefined> {
 
 /**
  * An access token for `userId`, issued exactly as login issues them (same secret, issuer, audience, TTL, and
- * the user's current token generation).
+ * the user's current token generation, or `generation` for a subject that is not a stored user).
  */
-export async function tokenFor(userId: string): Promise<string> {
+export async function tokenFor(userId: string, generation?: number): Promise<string> {
   const { auth } = testConfig();
   const issuer = createTokenIssuer({
     hs256Secret: TEST_JWT_SECRET,
@@ -104,8 +104,8 @@ export async function tokenFor(userId: string): Promise<string> {
     audience: auth.audience,
     ttlSeconds: auth.accessTokenTtlSeconds,
   });
-  const generation = (await storedUser(userId))?.tokenGeneration ?? 0;
-  return (await issuer.issue(userId, { gen: generation })).accessToken;
+  const gen = generation ?? (await storedUser(userId))?.tokenGeneration ?? 0;
+  return (await issuer.issue(userId, { gen })).accessToken;
 }
 
 /** `Authorization` header for `userId`. */

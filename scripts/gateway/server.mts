@@ -138,8 +138,8 @@ export function createGatewayServer(options: GatewayOptions): Server {
         response.setHeader('apigw-requestid', requestId);
         if (!response.hasHeader('content-length') || request.method !== 'HEAD') response.setHeader('content-length', result.body.length);
         response.writeHead(result.statusCode);
-        response.end(result.body);
         log(`${request.method ?? ''} ${request.url ?? ''} ${result.statusCode} ${(performance.now() - started).toFixed(1)} ms (${note})`);
+        response.end(result.body);
       });
   });
 }

@@ -43,6 +43,8 @@ export interface LocalStack {
   readonly physicalIds: Readonly<Record<string, string>>;
 }
 
+const NAME_PROPERTIES = ['LogGroupName', 'TableName', 'FunctionName', 'TopicName', 'QueueName'];
+
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = Json | typeof NO_VALUE;
 
@@ -71,7 +73,12 @@ function evaluate(template: JsonObject, stack: LocalStack, value: Json): Resolve
       return chosen === undefined ? '' : String(chosen);
     }
     const logicalId = name.split('.')[0] ?? name;
-    return stack.physicalIds[logicalId] ?? `${stack.stackName}-${logicalId}`;
+    const chosen = stack.physicalIds[logicalId];
+    if (chosen !== undefined) return chosen;
+    // A resource named in the template is referenced by that name (a log group's Ref is its LogGroupName).
+    const properties = child(template, 'Resources', logicalId, 'Properties');
+    const nameProperty = NAME_PROPERTIES.find((property) => properties[property] !== undefined);
+    return nameProperty === undefined ? `${stack.stackName}-${logicalId}` : again(properties[nameProperty] ?? null);
   };
   const condition = (name: string): boolean => truth(child(template, 'Conditions')[name] ?? null);
   const truth = (argument: Json): boolean => {

@@ -93,17 +93,18 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
 
   // The function's variables: the template's, then the --env-vars file's (as `sam local --env-vars`).
   const environment: Record<string, string> = { ...spec.environment, ...readEnvVars(options.envVarsFile, spec.logicalId) };
+
   let database: LocalDatabase | undefined;
   if ((environment['DYNAMODB_ENDPOINT'] ?? '') === '') {
     database = await startLocalDatabase(new Map([...readTables(template, stack)].map(([id, properties]) => [id, { name: stack.physicalIds[id] ?? id, properties }])));
     environment['DYNAMODB_ENDPOINT'] = database.endpoint;
     options.log(`started an in-memory DynamoDB Local on ${database.endpoint} with the template's tables (set DYNAMODB_ENDPOINT in --env-vars to keep data)`);
   }
-  // Nothing reads Secrets Manager locally: the secret's value is given instead, as sam-local-env.json does.
-  if ((environment['JWT_SECRET'] ?? '') === '') {
-    environment['JWT_SECRET'] = randomBytes(48).toString('base64');
-    environment['JWT_SECRET_ARN'] = '';
-  }
+  // Nothing reads Secrets Manager locally: the secret's value is given instead (as sam-local-env.json does),
+  // from --env-vars or generated for this run.
+  const overrides = readEnvVars(options.envVarsFile, spec.logicalId);
+  if (overrides['JWT_SECRET_ARN'] === undefined) environment['JWT_SECRET_ARN'] = '';
+  if ((environment['JWT_SECRET'] ?? '') === '') environment['JWT_SECRET'] = randomBytes(48).toString('base64');
   // No email leaves the machine unless SES_ENDPOINT is given: a closed loopback port fails sending at once (logged).
   if ((environment['SES_ENDPOINT'] ?? '') === '') environment['SES_ENDPOINT'] = 'http://127.0.0.1:9';
 

@@ -227,7 +227,9 @@ async function main(): Promise<void> {
   process.stdout.write(`\nfull stack as deployed vs bare (best rounds): ${deployed.toFixed(2)}× (target ≤ 1.30×) ${deployed <= 1.3 ? 'OK' : 'OVER TARGET'}\n`);
 }
 
-main().catch((error: unknown) => {
+// `npm run bench -- gateway`: the local gateway against the local server, in scripts/bench-gateway.mts.
+const bench = process.argv[2] === 'gateway' ? import('./bench-gateway.mts').then((module) => module.benchGateway(process.argv.slice(3))) : main();
+bench.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

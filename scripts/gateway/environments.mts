@@ -1,16 +1,19 @@
-// Warm Lambda execution environments (child processes running lambda-runtime.mts), one invocation at a time
-// each, created on demand up to a concurrency limit, as Lambda scales. A crash, an init error or a timeout ends
-// only that environment; the next invocation gets a fresh one.
-import { fork, type ChildProcess } from 'node:child_process';
+// Warm Lambda execution environments (worker threads running lambda-runtime.mts), one invocation at a time
+// each, created on demand up to a concurrency limit, as Lambda scales. Each worker has its own module registry
+// (the layer found through its own NODE_PATH) and its own process.env; process.exit() or an uncaught error in
+// it ends only that worker. A crash, an init error or a timeout ends only that environment; the next
+// invocation gets a fresh one. Worker threads rather than child processes: a message between threads costs a
+// fraction of a round trip through a pipe, which is most of what the gateway adds to a request.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { FromRuntime, ToRuntime } from './lambda-runtime.mts';
 
 const RUNTIME = join(import.meta.dirname, 'lambda-runtime.mts');
 
 /** Why an invocation produced no result; each maps to one API Gateway status. */
 export class InvocationError extends Error {
-  readonly kind: 'timeout' | 'crash' | 'init' | 'function-error';
+  readonly kind: 'timeout' | 'crash' | 'init' | 'function-error' | 'throttled';
 
   constructor(kind: InvocationError['kind'], message: string) {
     super(message);
@@ -28,51 +31,62 @@ export interface Invocation {
 export interface EnvironmentSettings {
   /** The function's and the runtime's variables (NODE_PATH, LAMBDA_TASK_ROOT, _HANDLER, ...). */
   readonly env: Readonly<Record<string, string>>;
-  readonly cwd: string;
   readonly timeoutSeconds: number;
+  /** The function's MemorySize: caps the worker's heap, so running out of memory ends only that environment. */
+  readonly memoryMb: number;
 }
 
 class Environment {
-  readonly child: ChildProcess;
+  readonly worker: Worker;
   readonly ready: Promise<void>;
+  readonly exited: Promise<void>;
   busy = false;
   private nextId = 1;
   private pending: { id: number; resolve: (payload: string) => void; reject: (error: Error) => void } | undefined;
-  private exited = false;
+  private ended = false;
 
   constructor(settings: EnvironmentSettings) {
-    this.child = fork(RUNTIME, [], { cwd: settings.cwd, env: { ...settings.env }, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.worker = new Worker(RUNTIME, { env: { ...settings.env }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb } });
+    let markExited: () => void = () => undefined;
+    this.exited = new Promise((resolve) => (markExited = resolve));
     this.ready = new Promise((resolve, reject) => {
-      this.child.on('message', (message: FromRuntime) => {
+      let failure: Error | undefined;
+      this.worker.on('message', (message: FromRuntime) => {
         if (message.type === 'ready') resolve();
-        else if (message.type === 'init-error') reject(new InvocationError('init', `init error: ${message.error}`));
-        else this.settle(message);
+        else if (message.type === 'init-error') {
+          failure = new InvocationError('init', `init error: ${message.error}`);
+          reject(failure);
+        } else this.settle(message);
       });
-      this.child.once('exit', (code, signal) => {
-        this.exited = true;
-        const error = new InvocationError('crash', `the function's process exited (${signal ?? `code ${String(code)}`})`);
+      this.worker.on('error', (error) => {
+        failure = new InvocationError('crash', `the function's environment failed: ${error.name}: ${error.message}`);
+      });
+      this.worker.once('exit', (code) => {
+        this.ended = true;
+        const error = failure ?? new InvocationError('crash', `the function's environment exited (code ${String(code)})`);
         reject(error);
         this.pending?.reject(error);
         this.pending = undefined;
+        markExited();
       });
     });
     this.ready.catch(() => undefined);
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.ended;
   }
 
   invoke(message: Omit<ToRuntime, 'id'>): Promise<string> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };
-      this.child.send({ ...message, id } satisfies ToRuntime);
+      this.worker.postMessage({ ...message, id } satisfies ToRuntime);
     });
   }
 
   kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (!this.ended) void this.worker.terminate();
   }
 
   private settle(message: Extract<FromRuntime, { id: number }>): void {
@@ -117,7 +131,7 @@ export class EnvironmentPool {
 
   async invoke(event: string): Promise<Invocation> {
     const environment = this.acquire();
-    if (environment === undefined) throw new InvocationError('crash', `all ${this.maxConcurrency} environments are busy (raise --concurrency)`);
+    if (environment === undefined) throw new InvocationError('throttled', `all ${this.maxConcurrency} environments are busy (raise --concurrency)`);
     environment.busy = true;
     const awsRequestId = randomUUID();
     const timeoutMs = this.settings.timeoutSeconds * 1_000;
@@ -132,7 +146,7 @@ export class EnvironmentPool {
       return { awsRequestId, payload };
     } catch (error) {
       // Lambda discards an environment that timed out, crashed or failed to initialise.
-      if (error instanceof InvocationError && error.kind !== 'function-error') this.retire(environment);
+      if (error instanceof InvocationError && error.kind !== 'function-error' && error.kind !== 'throttled') this.retire(environment);
       throw error;
     } finally {
       clearTimeout(timer);
@@ -142,7 +156,7 @@ export class EnvironmentPool {
   }
 
   async close(): Promise<void> {
-    const exits = [...this.environments].map((environment) => new Promise((resolve) => (environment.alive ? environment.child.once('exit', resolve) : resolve(undefined))));
+    const exits = [...this.environments].map((environment) => environment.exited);
     for (const environment of [...this.environments]) this.retire(environment);
     await Promise.all(exits);
   }
@@ -155,7 +169,7 @@ export class EnvironmentPool {
   private create(): Environment {
     const environment = new Environment(this.settings);
     this.environments.add(environment);
-    environment.child.once('exit', () => this.environments.delete(environment));
+    void environment.exited.then(() => this.environments.delete(environment));
     return environment;
   }
 

@@ -1,4 +1,4 @@
-// One Lambda execution environment, in a child process of the gateway: it loads the handler the way the Node.js
+// One Lambda execution environment, in a worker thread of the gateway: it loads the handler the way the Node.js
 // runtime does (from LAMBDA_TASK_ROOT, the layer found only through NODE_PATH) and runs the invocations the
 // gateway sends, one at a time, each with its own Context (awsRequestId, getRemainingTimeInMillis against the
 // function's Timeout) and trace id. The result goes back JSON-serialised, as the runtime posts it to Lambda.
@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parentPort } from 'node:worker_threads';
 
 export type ToRuntime = { readonly id: number; readonly awsRequestId: string; readonly deadlineMs: number; readonly event: string };
 export type FromRuntime =
@@ -18,7 +19,7 @@ type Handler = (event: unknown, context: object) => unknown;
 
 const env = process.env;
 const send = (message: FromRuntime): void => {
-  process.send?.(message);
+  parentPort?.postMessage(message);
 };
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -52,11 +53,9 @@ try {
 } catch (error) {
   // Lambda reports this as an init error (Runtime.ImportModuleError and the like) and never invokes.
   send({ type: 'init-error', error: describe(error) });
-  process.exitCode = 1;
-  process.disconnect?.();
 }
 
-process.on('message', (message: ToRuntime) => {
+parentPort?.on('message', (message: ToRuntime) => {
   void invoke(message);
 });
 

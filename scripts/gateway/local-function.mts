@@ -1,6 +1,6 @@
 // The function of template.yaml set up to run locally, shared by the gateway (main.mts) and `npm run invoke`:
 // the template read for a local stack, the built artifacts, the environment Lambda and the template would
-// give it (with local stand-ins for the stack's table and secret), and a pool of warm environments.
+// give it (with local stand-ins for the stack's table and secret), and a pool of warm environments (worker threads).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -111,8 +111,8 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
   const store = new ArtifactStore(PROJECT_ROOT);
   const settingsFor = (artifacts: Artifacts): EnvironmentSettings => ({
     env: { ...runtimeEnvironment(spec, artifacts, stack), ...environment },
-    cwd: artifacts.task,
     timeoutSeconds,
+    memoryMb: spec.memorySize,
   });
   let pool: EnvironmentPool;
   try {

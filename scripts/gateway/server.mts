@@ -115,7 +115,11 @@ export function createGatewayServer(options: GatewayOptions): Server {
         log(`504 ${method} ${url}: ${spec.logicalId} ran past its Timeout of ${pool.timeoutSeconds} s (${error.message}); the environment is discarded`);
         return { response: gatewayError(504, 'Endpoint request timed out'), note: 'timeout' };
       }
-      const what = { crash: 'the function\'s process crashed', init: 'the function failed to initialise', 'function-error': 'the function threw' }[error.kind];
+      if (error.kind === 'throttled') {
+        log(`429 ${method} ${url}: Lambda throttled the invocation: ${error.message}`);
+        return { response: gatewayError(429, 'Too Many Requests'), note: 'throttled' };
+      }
+      const what = { crash: 'the function\'s environment crashed', init: 'the function failed to initialise', 'function-error': 'the function threw' }[error.kind];
       log(`502 ${method} ${url}: ${what}: ${error.message}${error.kind === 'function-error' ? '' : '; a fresh environment serves the next request'}`);
       return { response: gatewayError(502, 'Internal Server Error'), note: error.kind };
     }

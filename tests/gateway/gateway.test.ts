@@ -22,7 +22,7 @@ let narrow: GatewayProcess;
 interface Echo {
   readonly event: Record<string, unknown> & { requestContext: Record<string, unknown> };
   readonly invocations: number;
-  readonly pid: number;
+  readonly environmentId: string;
   readonly layer: boolean;
   readonly context: { awsRequestId: string; remainingMs: number; memoryLimitInMB: string; functionName: string; logGroupName: string };
 }
@@ -136,7 +136,7 @@ describe('the local gateway, payload format 2.0 (the template\'s HTTP API)', () 
     const response = await send(v2.url, { method: 'HEAD', path: '/health' });
 
     expect(response).toMatchObject({ status: 200, body: Buffer.alloc(0) });
-    expect(v2.output()).toMatch(/HEAD \/health 200 [\d.]+ ms \(ANY \/health\)/);
+    await expect(v2.waitForOutput(/HEAD \/health 200 [\d.]+ ms \(ANY \/health\)/)).resolves.toEqual(expect.any(String));
   });
 
   it('gives the function a complete Context: its Timeout as remaining time, MemorySize, names; the layer through NODE_PATH', async () => {
@@ -212,14 +212,14 @@ describe('Lambda\'s and API Gateway\'s limits in the local gateway', () => {
 
     expect(response.status).toBe(413);
     expect(messageOf(response)).toEqual({ message: 'Request Entity Too Large' });
-    expect(v2.output()).toMatch(/413 POST \/echo: .*6 MB/);
+    await expect(v2.waitForOutput(/413 POST \/echo: .*6 MB/)).resolves.toEqual(expect.any(String));
   });
 
   it('answers 413 when the event (base64 inflates a binary body) exceeds 6 MB', async () => {
     const response = await send(v2.url, { method: 'POST', path: '/echo', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(5 * 1024 * 1024, 1) });
 
     expect(response.status).toBe(413);
-    expect(v2.output()).toMatch(/413 POST \/echo: the event is \d+ bytes/);
+    await expect(v2.waitForOutput(/413 POST \/echo: the event is \d+ bytes/)).resolves.toEqual(expect.any(String));
   });
 
   it('answers 502 when the function returns more than 6 MB, with a log line', async () => {
@@ -227,21 +227,21 @@ describe('Lambda\'s and API Gateway\'s limits in the local gateway', () => {
 
     expect(response.status).toBe(502);
     expect(messageOf(response)).toEqual({ message: 'Internal Server Error' });
-    expect(v2.output()).toMatch(/502 GET \/huge: the function's response is \d+ bytes, over Lambda's 6 MB limit/);
+    await expect(v2.waitForOutput(/502 GET \/huge: the function's response is \d+ bytes, over Lambda's 6 MB limit/)).resolves.toEqual(expect.any(String));
   });
 
   it('answers 502 to a malformed result, with a log line naming what is wrong', async () => {
     const response = await send(v2.url, { method: 'GET', path: '/malformed' });
 
     expect(response.status).toBe(502);
-    expect(v2.output()).toMatch(/502 GET \/malformed: malformed Lambda proxy response: statusCode must be an integer/);
+    await expect(v2.waitForOutput(/502 GET \/malformed: malformed Lambda proxy response: statusCode must be an integer/)).resolves.toEqual(expect.any(String));
   });
 
   it('answers 502 when the handler throws', async () => {
     const response = await send(v2.url, { method: 'GET', path: '/throw' });
 
     expect(response.status).toBe(502);
-    expect(v2.output()).toMatch(/502 GET \/throw: the function threw: Error: the handler failed/);
+    await expect(v2.waitForOutput(/502 GET \/throw: the function threw: Error: the handler failed/)).resolves.toEqual(expect.any(String));
   });
 
   it('answers 504 past the function\'s Timeout and serves the next request from a fresh environment', async () => {
@@ -252,8 +252,8 @@ describe('Lambda\'s and API Gateway\'s limits in the local gateway', () => {
 
     expect(timedOut.status).toBe(504);
     expect(messageOf(timedOut)).toEqual({ message: 'Endpoint request timed out' });
-    expect(v2.output()).toMatch(/504 GET \/sleep: ApiFunction ran past its Timeout of 2 s/);
-    expect(after.pid).not.toBe(before.pid);
+    await expect(v2.waitForOutput(/504 GET \/sleep: ApiFunction ran past its Timeout of 2 s/)).resolves.toEqual(expect.any(String));
+    expect(after.environmentId).not.toBe(before.environmentId);
   }, 15_000);
 
   it('answers 502 when the function\'s process crashes, and starts a fresh environment for the next request', async () => {
@@ -263,8 +263,8 @@ describe('Lambda\'s and API Gateway\'s limits in the local gateway', () => {
     const after = echoOf(await send(v1.url, { method: 'GET', path: '/echo' }));
 
     expect(crashed.status).toBe(502);
-    expect(v1.output()).toMatch(/502 GET \/crash: the function's process crashed: .*exited \(code 3\)/);
+    await expect(v1.waitForOutput(/502 GET \/crash: the function's environment crashed: .*exited \(code 3\)/)).resolves.toEqual(expect.any(String));
     expect(after).toMatchObject({ invocations: 1 });
-    expect(after.pid).not.toBe(before.pid);
+    expect(after.environmentId).not.toBe(before.environmentId);
   });
 });

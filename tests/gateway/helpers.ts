@@ -30,6 +30,8 @@ export interface GatewayProcess {
   readonly url: string;
   /** Everything the gateway and the function wrote so far. */
   output(): string;
+  /** Resolves when the output matches `pattern` (log lines travel through a pipe of their own). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,27 @@ export async function startGateway(args: readonly string[]): Promise<GatewayProc
   return {
     url,
     output: () => output,
+    waitForOutput: (pattern, timeoutMs = 5_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const match = pattern.exec(output);
+          if (match === null) return false;
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          resolve(match[0]);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          reject(new Error(`no output matched ${String(pattern)} within ${timeoutMs} ms:\n${output}`));
+        }, timeoutMs);
+        if (!check()) {
+          child.stdout?.on('data', check);
+          child.stderr?.on('data', check);
+        }
+      }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

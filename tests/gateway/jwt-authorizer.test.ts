@@ -88,7 +88,7 @@ describe('the JWT authorizer in the local gateway', () => {
 
     expect(response).toMatchObject({ status: 401, headers: { 'content-type': ['application/json'], 'www-authenticate': [expect.stringMatching(/^Bearer/)] } });
     expect(JSON.parse(response.body.toString('utf8'))).toEqual({ message: 'Unauthorized' });
-    expect(verifying.output()).toMatch(/401 GET \/users\/me: the JWT authorizer CognitoJwt refused the request/);
+    await expect(verifying.waitForOutput(/401 GET \/users\/me: the JWT authorizer CognitoJwt refused the request/)).resolves.toEqual(expect.any(String));
   });
 
   it('leaves /health and CORS preflights open, as the template does', async () => {

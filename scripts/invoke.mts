@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     timeoutSeconds: undefined,
     concurrency: 1,
     log,
+    // stdout is the result alone (pipe it to jq); the function's logs go to stderr.
+    functionLogs: process.stderr,
   });
   try {
     let event: string;

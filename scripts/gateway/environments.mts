@@ -34,6 +34,8 @@ export interface EnvironmentSettings {
   readonly timeoutSeconds: number;
   /** The function's MemorySize: caps the worker's heap, so running out of memory ends only that environment. */
   readonly memoryMb: number;
+  /** Where the function's logs (its stdout and stderr) go; default this process's stdout and stderr. */
+  readonly logs?: NodeJS.WritableStream;
 }
 
 class Environment {
@@ -46,7 +48,9 @@ class Environment {
   private ended = false;
 
   constructor(settings: EnvironmentSettings) {
-    this.worker = new Worker(RUNTIME, { env: { ...settings.env }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb } });
+    this.worker = new Worker(RUNTIME, { env: { ...settings.env }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb }, stdout: true, stderr: true });
+    this.worker.stdout.pipe(settings.logs ?? process.stdout, { end: false });
+    this.worker.stderr.pipe(settings.logs ?? process.stderr, { end: false });
     let markExited: () => void = () => undefined;
     this.exited = new Promise((resolve) => (markExited = resolve));
     this.ready = new Promise((resolve, reject) => {

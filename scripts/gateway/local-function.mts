@@ -24,6 +24,8 @@ export interface LocalFunctionOptions {
   readonly timeoutSeconds: number | undefined;
   readonly concurrency: number;
   readonly log: (line: string) => void;
+  /** Where the function's logs go (default: stdout and stderr as the function writes them). */
+  readonly functionLogs?: NodeJS.WritableStream;
 }
 
 export interface LocalFunction {
@@ -113,6 +115,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
     env: { ...runtimeEnvironment(spec, artifacts, stack), ...environment },
     timeoutSeconds,
     memoryMb: spec.memorySize,
+    ...(options.functionLogs === undefined ? {} : { logs: options.functionLogs }),
   });
   let pool: EnvironmentPool;
   try {

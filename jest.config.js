@@ -1,11 +1,12 @@
 // Tests are transformed by @swc/jest (no type-checking, fast) and type-checked separately by `tsc --noEmit`
 // in `npm run typecheck`; see docs/development.md for why.
 //
-// Three projects, one run (`npm test`):
+// Four projects, one run (`npm test`):
 //   unit        tests/unit: no network, no Java, no database.
 //   middleware  the middleware package's own tests (layers/middleware/jest.config.js): no Java, no database.
-//   dynamodb    tests/{integration,lambda,contract,artifact,bench}: share ONE in-memory DynamoDB Local, started by
-//               this project's global setup (so it starts only when one of these tests is selected).
+//   dynamodb    tests/{integration,lambda,contract,artifact,bench,gateway,parity}: share ONE in-memory DynamoDB
+//               Local, started by this project's global setup (so it starts only when one of these tests is
+//               selected).
 //   tools       tests/{doctor,migrating}: the doctor and the migration kit, in child processes; no database.
 // `npm run test:unit` runs the first two; `npm test -w layers/middleware` runs the package's alone.
 
@@ -30,7 +31,15 @@ const shared = {
 
 const unitRoots = ['tests/unit'];
 const toolsRoots = ['tests/doctor', 'tests/migrating'];
-const dynamodbRoots = ['tests/integration', 'tests/lambda', 'tests/contract', 'tests/artifact', 'tests/bench'];
+const dynamodbRoots = [
+  'tests/integration',
+  'tests/lambda',
+  'tests/contract',
+  'tests/artifact',
+  'tests/bench',
+  'tests/gateway',
+  'tests/parity',
+];
 assertEveryTestFolderIsInAProject([...unitRoots, ...toolsRoots, ...dynamodbRoots]);
 
 /** @type {import('jest').Config} */

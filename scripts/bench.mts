@@ -164,7 +164,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+// `npm run bench -- gateway`: the local gateway against the local server, in scripts/bench-gateway.mts.
+const bench =
+  process.argv[2] === 'gateway'
+    ? import('./bench-gateway.mts').then((module) => module.benchGateway(process.argv.slice(3)))
+    : main();
+bench.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -2,11 +2,10 @@
 // runtime does (from LAMBDA_TASK_ROOT, the layer found only through NODE_PATH) and runs the invocations the
 // gateway sends, one at a time, each with its own Context (awsRequestId, getRemainingTimeInMillis against the
 // function's Timeout) and trace id. The result goes back JSON-serialised, as the runtime posts it to Lambda.
-// It imports nothing from the project on purpose.
+// It imports nothing from the project but the handler loader (node: imports only), on purpose.
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { type LambdaHandler, loadLambdaHandler } from '../lambda-handler.mts';
 
 export type ToRuntime = {
   readonly id: number;
@@ -19,8 +18,6 @@ export type FromRuntime =
   | { readonly type: 'init-error'; readonly error: string }
   | { readonly type: 'result'; readonly id: number; readonly payload: string }
   | { readonly type: 'error'; readonly id: number; readonly error: string };
-
-type Handler = (event: unknown, context: object) => unknown;
 
 const env = process.env;
 const send = (message: FromRuntime): void => {
@@ -47,16 +44,10 @@ function context(message: ToRuntime): object {
   };
 }
 
-let handler: Handler | undefined;
+let handler: LambdaHandler | undefined;
 try {
   const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
-  const [moduleName = 'index', exportName = 'handler'] = (env['_HANDLER'] ?? 'index.handler').split('.');
-  const loaded: unknown = createRequire(join(taskRoot, 'runtime.cjs'))(join(taskRoot, moduleName));
-  const candidate =
-    typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[exportName] : undefined;
-  if (typeof candidate !== 'function')
-    throw new Error(`${env['_HANDLER'] ?? ''} is not a function exported by ${join(taskRoot, moduleName)}`);
-  handler = candidate as Handler;
+  handler = await loadLambdaHandler(taskRoot, env['_HANDLER'] ?? 'index.handler');
   send({ type: 'ready' });
 } catch (error) {
   // Lambda reports this as an init error (Runtime.ImportModuleError and the like) and never invokes.

@@ -1,21 +1,17 @@
 // Stands in for the Node.js Lambda runtime in ONE execution environment: it loads the handler the way the
 // runtime does (require from LAMBDA_TASK_ROOT, with the layer on NODE_PATH), then runs the invocations the
 // test sends over the IPC channel one at a time, each with its own Context and trace id, as Lambda does.
-// Run by Node 24 directly (type stripping); it imports nothing from the project, on purpose.
+// Run by Node 24 directly (type stripping); it imports nothing from the project but the handler loader it
+// shares with the local gateway (scripts/lambda-handler.mts, node: imports only), on purpose.
 //
 // Usage: node lambda-runtime.mts <module.export> <timeoutSeconds>   (stdio fd 3 must be an IPC channel)
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { type LambdaHandler, loadLambdaHandler } from '../../scripts/lambda-handler.mts';
 
 interface InvokeRequest {
   readonly id: number;
   readonly event: unknown;
 }
-
-type Handler = (event: unknown, context: object) => Promise<unknown>;
 
 const [handlerSetting = 'index.handler', timeoutSeconds = '10'] = process.argv.slice(2);
 const env = process.env;
@@ -49,23 +45,9 @@ function context(awsRequestId: string): object {
   };
 }
 
-// As the Node.js runtime does: <module>.js, .mjs or .cjs in the task root; an .mjs is loaded as an ES module.
-async function loadHandlerModule(moduleName: string): Promise<unknown> {
-  const file = ['.js', '.mjs', '.cjs']
-    .map((extension) => join(taskRoot, `${moduleName}${extension}`))
-    .find((candidate) => existsSync(candidate));
-  if (file === undefined) throw new Error(`Cannot find module '${moduleName}' in ${taskRoot} (.js, .mjs or .cjs)`);
-  return file.endsWith('.mjs') ? import(pathToFileURL(file).href) : createRequire(join(taskRoot, 'runtime.cjs'))(file);
-}
-
-let handler: Handler;
+let handler: LambdaHandler;
 try {
-  const [moduleName = 'index', exportName = 'handler'] = handlerSetting.split('.');
-  const loaded: unknown = await loadHandlerModule(moduleName);
-  const candidate =
-    typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[exportName] : undefined;
-  if (typeof candidate !== 'function') throw new Error(`${handlerSetting} is not a function in ${taskRoot}`);
-  handler = candidate as Handler;
+  handler = await loadLambdaHandler(taskRoot, handlerSetting);
   send({ type: 'ready' });
 } catch (error) {
   // Lambda reports this as an init error (Runtime.ImportModuleError and the like) and never invokes.

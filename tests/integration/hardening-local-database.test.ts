@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../../src/config';
 import { createTableIfMissing } from '../../src/data/create-table';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
@@ -99,6 +102,44 @@ describe('the embedded DynamoDB Local (npm start, create-admin)', () => {
     expect(await answersAsDynamoDbLocal(endpoint.origin)).toBe(true);
     expect(reached).toEqual(addresses.map((address) => ({ address, reached: false })));
   });
+});
+
+describe("the local gateway's in-memory DynamoDB Local (npm run start:gateway, invoke, bench -- gateway)", () => {
+  it('answers on 127.0.0.1 and refuses connections to every other address of this machine', async () => {
+    // Arrange: the gateway's own starter, in a Node process of its own as the gateway runs it
+    const starter = join(__dirname, '../../scripts/gateway/dynamodb.mts');
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { startLocalDatabase } = await import(${JSON.stringify(pathToFileURL(starter).href)});
+         const database = await startLocalDatabase(new Map());
+         process.stdout.write(database.endpoint + '\\n');
+         process.stdin.on('end', () => database.stop().then(() => process.exit(0)));
+         process.stdin.resume();`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const endpoint = new URL(line.toString('utf8').trim());
+      const addresses = otherAddressesOfThisMachine();
+
+      // Act
+      const reached = await Promise.all(
+        addresses.map(async (address) => ({ address, reached: await reaches(address, Number(endpoint.port)) })),
+      );
+
+      // Assert
+      expect(endpoint.hostname).toBe('127.0.0.1');
+      expect(await answersAsDynamoDbLocal(endpoint.origin)).toBe(true);
+      expect(reached).toEqual(addresses.map((address) => ({ address, reached: false })));
+    } finally {
+      child.stdin.end();
+      await once(child, 'exit');
+    }
+  }, 60_000);
 });
 
 describe('DATA_DIR permissions (npm start, create-admin)', () => {

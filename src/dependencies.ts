@@ -110,6 +110,9 @@ function buildUserService(
       // Published with the request's metrics; an alarm on it catches a broken SES set-up.
       metrics.addMetric('WelcomeEmailFailed', MetricUnit.Count, 1);
     },
+    onMalformedUserRecord: (userId) => {
+      logger.error('a stored user record is malformed; the listing goes on without it', { userId });
+    },
   });
 }
 

@@ -14,6 +14,7 @@ import {
   EmailTakenError,
   InvalidListPositionError,
   LastAdminError,
+  MalformedUserRecordError,
   StaleVersionError,
   UserNotFoundError,
   WriteContentionError,
@@ -133,15 +134,25 @@ export class DynamoDbUserRepository implements UserRepository {
         ...(after === undefined ? {} : { ExclusiveStartKey: { ...after } }),
       }),
     );
-    const items = result.Items ?? [];
-    const users = items.slice(0, limit).map(fromUserItem);
-    const last = users.at(-1);
-    if (items.length > limit && last !== undefined) {
-      return { users, next: { ...userKey(last.id), ...userListingKey(last.createdAt, last.id) } };
+    const items = (result.Items ?? []).slice(0, limit);
+    // A malformed record is a problem for that record only: the page goes on without it, and says which.
+    const users: StoredUser[] = [];
+    const malformed: string[] = [];
+    for (const item of items) {
+      const user = readUserItem(item);
+      if (user === undefined) malformed.push(userIdOfItem(item));
+      else users.push(user);
+    }
+    const last = items.at(-1);
+    if ((result.Items ?? []).length > limit && last !== undefined) {
+      // The next page starts after the last record read, whatever its shape: its keys are all it takes.
+      const { PK, SK, GSI1PK, GSI1SK } = last;
+      const position = { PK, SK, GSI1PK, GSI1SK };
+      return { users, malformed, next: isUserListingPosition(position) ? position : undefined };
     }
     // Fewer items than asked but a LastEvaluatedKey: DynamoDB stopped at its 1 MB page size.
     const next = result.LastEvaluatedKey;
-    return { users, next: next !== undefined && isUserListingPosition(next) ? next : undefined };
+    return { users, malformed, next: next !== undefined && isUserListingPosition(next) ? next : undefined };
   }
 
   async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {
@@ -252,10 +263,22 @@ export class DynamoDbUserRepository implements UserRepository {
     }
   }
 
-  /** One read-then-delete: the user and the claim of the email just read, or nothing if either changed. */
+  /**
+   * One read-then-delete: the user and the claim of the email just read, or nothing if either changed. Reads
+   * the record as stored, not as a user: a malformed one is deleted too (with its claim, if its email is one).
+   */
   private async deleteAsRead(id: string): Promise<'deleted' | 'not found' | 'changed meanwhile'> {
-    const user = await this.findById(id);
-    if (user === undefined) return 'not found';
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: userKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: 'email, #role',
+        ExpressionAttributeNames: { '#role': 'role' },
+      }),
+    );
+    if (result.Item === undefined) return 'not found';
+    const user = { email: result.Item['email'], role: result.Item['role'] };
     const items: TransactItems = [
       {
         Delete: {
@@ -263,25 +286,34 @@ export class DynamoDbUserRepository implements UserRepository {
           Key: userKey(id),
           // The email read above must still be the user's, or the wrong claim would be released; the role
           // too, or the admin count would be wrong.
-          ConditionExpression: 'attribute_exists(PK) AND email = :email AND #role = :role',
+          ConditionExpression:
+            `attribute_exists(PK) AND ${user.email === undefined ? 'attribute_not_exists(email)' : 'email = :email'}` +
+            ` AND ${user.role === undefined ? 'attribute_not_exists(#role)' : '#role = :role'}`,
           ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':email': user.email, ':role': user.role },
+          ExpressionAttributeValues: {
+            ...(user.email === undefined ? {} : { ':email': user.email }),
+            ...(user.role === undefined ? {} : { ':role': user.role }),
+          },
         },
       },
-      {
+    ];
+    // A malformed record's email may be no email at all: then there is no claim of it to release.
+    if (typeof user.email === 'string') {
+      items.push({
         Delete: {
           TableName: this.tableName,
           Key: emailKey(user.email),
           ConditionExpression: 'userId = :id',
           ExpressionAttributeValues: { ':id': id },
         },
-      },
-    ];
+      });
+    }
     if (user.role === 'admin') items.push(await this.adminCountChange(-1));
     const reasons = await this.transact(items);
     if (reasons === undefined) return 'deleted';
-    if (failedCondition(reasons[0]) || failedCondition(reasons[1])) return 'changed meanwhile';
-    if (user.role === 'admin' && failedCondition(reasons[2])) throw new LastAdminError();
+    const claimed = typeof user.email === 'string';
+    if (failedCondition(reasons[0]) || (claimed && failedCondition(reasons[1]))) return 'changed meanwhile';
+    if (user.role === 'admin' && failedCondition(reasons[claimed ? 2 : 1])) throw new LastAdminError();
     throw new Error(`deleting user ${id} was cancelled: ${describe(reasons)}`);
   }
 
@@ -549,6 +581,19 @@ function toUserItem(user: StoredUser): Record<string, unknown> {
 // Items are read back field by field (never spread), so storage attributes never leak into the domain,
 // and a malformed item fails loudly here rather than as a confusing response later.
 function fromUserItem(item: Record<string, unknown>): StoredUser {
+  const user = readUserItem(item);
+  if (user === undefined) throw new MalformedUserRecordError(userIdOfItem(item));
+  return user;
+}
+
+/** The id a user record is stored under (its key), whatever the rest of it holds. */
+function userIdOfItem(item: Record<string, unknown>): string {
+  const key = item['PK'];
+  return typeof key === 'string' && key.startsWith('USER#') ? key.slice('USER#'.length) : String(key);
+}
+
+/** The user a stored record holds, or `undefined` when it does not have a user's shape. */
+function readUserItem(item: Record<string, unknown>): StoredUser | undefined {
   const {
     id,
     email,
@@ -577,7 +622,7 @@ function fromUserItem(item: Record<string, unknown>): StoredUser {
     !(tokenGeneration === undefined || typeof tokenGeneration === 'number') ||
     !(tokensRevokedAt === undefined || typeof tokensRevokedAt === 'number')
   ) {
-    throw new Error(`malformed user item ${String(item['PK'])}`);
+    return undefined;
   }
   return {
     id,

@@ -151,3 +151,15 @@ export class ExistingAccountError extends DomainError {
     this.name = 'ExistingAccountError';
   }
 }
+
+/**
+ * A stored user record that does not have the shape of a user (written by an older version, or by hand). It is
+ * a problem for that record alone: listings skip it (and report it), reading it is this error, deleting it works.
+ */
+export class MalformedUserRecordError extends DomainError {
+  readonly code = 'USER_RECORD_MALFORMED';
+  constructor(readonly userId: string) {
+    super(`the stored record of user ${userId} is malformed`);
+    this.name = 'MalformedUserRecordError';
+  }
+}

@@ -18,6 +18,8 @@ export interface UserPage {
   readonly users: readonly StoredUser[];
   /** Where the next page starts, or `undefined` when this was the last one. */
   readonly next: ListPosition | undefined;
+  /** Ids of the records on this page that are not valid users (left out of `users`, see MalformedUserRecordError). */
+  readonly malformed: readonly string[];
 }
 
 /**
@@ -29,6 +31,7 @@ export interface UserPage {
 export interface UserRepository {
   /** Stores a new user and claims its email. Throws `EmailTakenError`. */
   create(user: StoredUser): Promise<void>;
+  /** The user, or `undefined`. Throws `MalformedUserRecordError` when the stored record is not a user's. */
   findById(id: string): Promise<StoredUser | undefined>;
   /** The id of the user claiming a canonical email (a consistent read), or `undefined`. */
   findUserIdByEmail(email: string): Promise<string | undefined>;
@@ -47,7 +50,10 @@ export interface UserRepository {
    * `tokenGeneration` atomically. Resolves `false` when there is no such user.
    */
   revokeTokens(id: string, atSeconds: number): Promise<boolean>;
-  /** Removes the user and its email claim. Resolves `false` when there was no such user. Throws `LastAdminError`. */
+  /**
+   * Removes the user and its email claim, malformed records included (deleting is how one is repaired).
+   * Resolves `false` when there was no such user. Throws `LastAdminError`.
+   */
   delete(id: string): Promise<boolean>;
   /*
    * Password checks of one account from one source (an opaque client key). Each method takes `userId`

@@ -67,6 +67,8 @@ export interface UserServiceOptions {
   readonly emails: EmailSender;
   /** Told about every welcome email that could not be sent (to log and count it); registration goes on. */
   readonly onWelcomeEmailFailed: (error: unknown, userId: string) => void;
+  /** Told about every malformed user record a listing left out (to log it). Default: nothing. */
+  readonly onMalformedUserRecord?: (userId: string) => void;
   readonly now?: () => number;
   readonly newId?: () => string;
   /** Registrations hashing at once, per process. Default: the number of CPU cores. */
@@ -104,6 +106,7 @@ export class UserService {
   private readonly cursors: PaginationCursorCodec;
   private readonly emails: EmailSender;
   private readonly onWelcomeEmailFailed: (error: unknown, userId: string) => void;
+  private readonly onMalformedUserRecord: (userId: string) => void;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly registrations: WorkQueue;
@@ -117,6 +120,7 @@ export class UserService {
     this.cursors = options.cursors;
     this.emails = options.emails;
     this.onWelcomeEmailFailed = options.onWelcomeEmailFailed;
+    this.onMalformedUserRecord = options.onMalformedUserRecord ?? (() => undefined);
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.sleep = options.sleep ?? ((ms) => delay(ms));
@@ -190,6 +194,8 @@ export class UserService {
     const binding = { listing: USER_LISTING, callerId: actor.userId };
     const after = page.cursor === undefined ? undefined : this.cursors.decode(page.cursor, binding);
     const result = await this.repository.listNewestFirst(page.limit, after);
+    // One bad record must not take the whole listing down: it is left out, and reported.
+    for (const userId of result.malformed) this.onMalformedUserRecord(userId);
     return {
       users: result.users.map(publicUser),
       nextCursor: result.next === undefined ? null : this.cursors.encode(result.next, binding),

@@ -2,13 +2,13 @@ import {
   BadRequestError,
   ConflictError,
   ForbiddenError,
+  HttpError,
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
   ServiceUnavailableError,
   UnauthorizedError,
   UnprocessableEntityError,
-  type HttpError,
 } from '@lambdalith/middleware';
 import {
   EmailTakenError,
@@ -16,6 +16,7 @@ import {
   InvalidCredentialsError,
   InvalidListPositionError,
   LastAdminError,
+  MalformedUserRecordError,
   NotPermittedError,
   StaleVersionError,
   StoreNotReadyError,
@@ -121,6 +122,12 @@ export const PROBLEM_TABLE: readonly ProblemRow<DomainError>[] = [
       new PreconditionRequiredError('If-Match must carry the ETag of the version being changed; "*" is not accepted'),
   ),
   row(StaleVersionError, (error) => new PreconditionFailedError(undefined, { cause: error })),
+  // The store holds something that is not a user under this id: a fault of ours, for this record only (the
+  // log has the id; an admin can still delete it).
+  row(
+    MalformedUserRecordError,
+    (error) => new HttpError(500, 'USER_RECORD_MALFORMED', 'Internal server error', { cause: error }),
+  ),
   row(
     WriteContentionError,
     (error) =>

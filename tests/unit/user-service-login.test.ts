@@ -42,7 +42,7 @@ class RecordingRepository implements UserRepository {
 
   async listNewestFirst(): Promise<UserPage> {
     this.calls.push('listNewestFirst');
-    return { users: [], next: undefined };
+    return { users: [], next: undefined, malformed: [] };
   }
 
   async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {

@@ -1,6 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { isSecretKey, redactSecrets } from '../src/logging/redact';
-import { REQUEST_COMPLETED, requestLogLineFormatter, type RequestLogFields } from '../src/logging/request-log-line';
+import {
+  isoTimestamp,
+  REQUEST_COMPLETED,
+  requestLogLineFormatter,
+  type RequestLogFields,
+} from '../src/logging/request-log-line';
 import { captureOutput, type CapturedOutput } from './helpers/capture-output';
 
 // Request data an attacker controls, with everything JSON must escape and a terminal would act on: quotes,
@@ -86,7 +91,7 @@ describe('requestLogLineFormatter()', () => {
     const expected = powertoolsLine(inLambda);
 
     // Act
-    const line = format(inLambda, NOW);
+    const line = format(inLambda, NOW.getTime());
 
     // Assert
     expect(line).toBe(expected);
@@ -114,7 +119,7 @@ describe('requestLogLineFormatter()', () => {
     delete process.env['_X_AMZN_TRACE_ID'];
     const expected = powertoolsLine(localUnmatchedAborted);
 
-    const line = format(localUnmatchedAborted, NOW);
+    const line = format(localUnmatchedAborted, NOW.getTime());
 
     expect(line).toBe(expected);
     expect(JSON.parse(line)).toEqual({
@@ -133,7 +138,7 @@ describe('requestLogLineFormatter()', () => {
   });
 
   it('keeps hostile request data on one line, escaped, and returns it intact when parsed', () => {
-    const line = format(inLambda, NOW);
+    const line = format(inLambda, NOW.getTime());
 
     expect(line.endsWith('}\n')).toBe(true);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what must not appear.
@@ -142,7 +147,7 @@ describe('requestLogLineFormatter()', () => {
   });
 
   it('carries no field a credential could hide in: every key is one the redaction lets through', () => {
-    const keys = [format(inLambda, NOW), format(localUnmatchedAborted, NOW)].flatMap((line) =>
+    const keys = [format(inLambda, NOW.getTime()), format(localUnmatchedAborted, NOW.getTime())].flatMap((line) =>
       Object.keys(JSON.parse(line) as object),
     );
 
@@ -150,8 +155,29 @@ describe('requestLogLineFormatter()', () => {
   });
 
   it('prints the service name and sampling rate it was made with, escaped once at construction', () => {
-    const line = requestLogLineFormatter({ serviceName: 'my "api"', samplingRate: 0.1 })(localUnmatchedAborted, NOW);
+    const line = requestLogLineFormatter({ serviceName: 'my "api"', samplingRate: 0.1 })(
+      localUnmatchedAborted,
+      NOW.getTime(),
+    );
 
     expect(JSON.parse(line)).toMatchObject({ service: 'my "api"', sampling_rate: 0.1 });
+  });
+});
+
+describe('isoTimestamp()', () => {
+  it('prints what Date#toISOString prints, across seconds, minutes, days and years', () => {
+    // Every 7 ms for three minutes across a new year, plus the edges of a second.
+    const start = Date.UTC(2026, 11, 31, 23, 58, 58, 990);
+    const instants = [
+      ...Array.from({ length: 26_000 }, (_, i) => start + i * 7),
+      Date.UTC(2026, 0, 1, 0, 0, 0, 0),
+      Date.UTC(2026, 0, 1, 0, 0, 0, 999),
+      Date.UTC(2026, 0, 1, 0, 0, 1, 0),
+      Date.UTC(1999, 5, 7, 8, 9, 10, 11),
+    ];
+
+    const mismatches = instants.filter((ms) => isoTimestamp(ms) !== new Date(ms).toISOString());
+
+    expect(mismatches).toEqual([]);
   });
 });

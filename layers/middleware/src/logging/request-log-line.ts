@@ -21,8 +21,8 @@ export interface RequestLogFields {
   readonly xrayTraceId: string | undefined;
 }
 
-/** Turns one request's fields into the JSON line (newline included) that is written to stdout. */
-export type RequestLogLineFormatter = (fields: RequestLogFields, now: Date) => string;
+/** Turns one request's fields into the JSON line (newline included) written to stdout; `nowMs`: epoch ms. */
+export type RequestLogLineFormatter = (fields: RequestLogFields, nowMs: number) => string;
 
 /**
  * The message every request entry carries; dashboards and tests find request entries by it.
@@ -53,7 +53,7 @@ export const REQUEST_COMPLETED = 'request completed';
  * @example
  * ```ts
  * const format = requestLogLineFormatter({ serviceName: 'api', samplingRate: 0 });
- * process.stdout.write(format(fields, new Date()));
+ * process.stdout.write(format(fields, Date.now()));
  * ```
  */
 export function requestLogLineFormatter(layout: {
@@ -64,8 +64,8 @@ export function requestLogLineFormatter(layout: {
   const service = `","service":${JSON.stringify(layout.serviceName)}`;
   const samplingRate = `,"sampling_rate":${JSON.stringify(layout.samplingRate)}`;
 
-  return function formatRequestLogLine(fields, now) {
-    let line = head + now.toISOString() + service;
+  return function formatRequestLogLine(fields, nowMs) {
+    let line = head + isoTimestamp(nowMs) + service;
     if (fields.lambda !== undefined) {
       line += `,"cold_start":${fields.lambda.coldStart},"function_request_id":${JSON.stringify(fields.lambda.requestId)}`;
     }
@@ -85,4 +85,24 @@ export function requestLogLineFormatter(layout: {
 // JSON has no NaN or Infinity; JSON.stringify prints them as null, and so does this.
 function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
+}
+
+// `new Date(ms).toISOString()` costs about half a microsecond, a third of the whole line. Everything up to
+// the minute changes once a minute, so Date formats it once a minute; seconds and milliseconds are appended
+// as digits. Same output as toISOString() for any time from 1970 to 9999 (a process-wide cache of a clock
+// reading, never request data).
+let minuteStartMs = Number.NaN;
+let minutePrefix = '';
+
+/** `2026-12-03T10:04:05.123Z` for `epochMs`, exactly as `toISOString()` prints it. */
+export function isoTimestamp(epochMs: number): string {
+  const intoMinute = epochMs % 60_000;
+  const startMs = epochMs - intoMinute;
+  if (startMs !== minuteStartMs) {
+    minutePrefix = new Date(startMs).toISOString().slice(0, 17);
+    minuteStartMs = startMs;
+  }
+  const seconds = Math.floor(intoMinute / 1000);
+  const millis = intoMinute % 1000;
+  return `${minutePrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }

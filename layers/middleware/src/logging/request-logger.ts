@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { getXRayTraceIdFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { finalRoutePattern, requestContextOf, type RequestContext } from '../context/request-context';
-import { onResponseFinished } from '../context/response-finished';
+import { onResponseFinished, type ResponseOutput } from '../context/response-finished';
 import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 import { requestLogLineFormatterOf, type Logger } from './create-logger';
 import { REQUEST_COMPLETED, type RequestLogFields } from './request-log-line';
@@ -48,8 +48,8 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
     // request that would not be logged costs nothing more than this comparison.
     if (logger.level <= LogLevelThreshold.INFO) {
       const startedAt = performance.now();
-      onResponseFinished(res, () => {
-        write(requestLogFields(req, res.statusCode, res.writableFinished, context, startedAt));
+      onResponseFinished(res, (output) => {
+        write(requestLogFields(req, res.statusCode, res.writableFinished, context, startedAt), output);
       });
     }
     next();
@@ -57,15 +57,15 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
 }
 
 /**
- * How the entry leaves the process: for a JSON logger from `createLogger()`, its own serializer and ONE
- * write to stdout, where Powertools writes too (one line, so CloudWatch and Lambda's JSON log format keep
- * it as one event); for any other logger (the pretty one, an app's own), `logger.info()`.
+ * How the entry leaves the process: for a JSON logger from `createLogger()`, its own serializer, as one line
+ * of the response's output (written to stdout, where Powertools writes too, in the same write as the EMF
+ * document; one line, so one log event); for any other logger (the pretty one, an app's own), `logger.info()`.
  */
-function requestEntryWriter(logger: Logger): (fields: RequestLogFields) => void {
+function requestEntryWriter(logger: Logger): (fields: RequestLogFields, output: ResponseOutput) => void {
   const format = requestLogLineFormatterOf(logger);
   if (format !== undefined) {
-    return (fields) => {
-      process.stdout.write(format(fields, new Date()));
+    return (fields, output) => {
+      output.push(format(fields, Date.now()));
     };
   }
   return (fields) => {

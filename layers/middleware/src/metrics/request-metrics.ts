@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { finalRoutePattern, requestContextOf } from '../context/request-context';
-import { onResponseFinished } from '../context/response-finished';
+import { onResponseFinished, type ResponseOutput } from '../context/response-finished';
 import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
 import { metricsEnabled, requestEmfFormatterOf } from './create-metrics';
 import type { RequestMetricValues } from './request-emf-document';
@@ -62,31 +62,27 @@ export function requestMetrics(options: RequestMetricsOptions): RequestHandler {
   return function requestMetricsMiddleware(req, res, next) {
     const context = requestContextOf(req);
     const startedAt = performance.now();
-    onResponseFinished(res, () => {
+    onResponseFinished(res, (output) => {
       const latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
       // The app's own counts first, in their own document under the service dimension only.
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      publish({
-        route: finalRoutePattern(req, context) ?? UNMATCHED_ROUTE,
-        method: req.method,
-        latencyMs,
-        status: res.statusCode,
-      });
+      const values = { route: finalRoutePattern(req, context) ?? UNMATCHED_ROUTE, method: req.method, latencyMs };
+      publish({ ...values, status: res.statusCode }, output);
     });
     next();
   };
 }
 
 /**
- * How the request's document leaves the process: for Metrics from `createMetrics()`, its own serializer
- * and ONE write to stdout, where Powertools writes too; for any other Metrics, Powertools' addDimensions,
- * addMetric and flush.
+ * How the request's document leaves the process: for Metrics from `createMetrics()`, its own serializer, as
+ * one line of the response's output (written to stdout, where Powertools writes too, in the same write as
+ * the request log line); for any other Metrics, Powertools' addDimensions, addMetric and flush.
  */
-function requestMetricsPublisher(metrics: Metrics): (values: RequestMetricValues) => void {
+function requestMetricsPublisher(metrics: Metrics): (values: RequestMetricValues, output: ResponseOutput) => void {
   const format = requestEmfFormatterOf(metrics);
   if (format !== undefined) {
-    return (values) => {
-      process.stdout.write(format(values, Date.now()));
+    return (values, output) => {
+      output.push(format(values, Date.now()));
     };
   }
   return (values) => {

@@ -66,8 +66,8 @@ export function requestMetrics(options: RequestMetricsOptions): RequestHandler {
       const latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
       // The app's own counts first, in their own document under the service dimension only.
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      const values = { route: finalRoutePattern(req, context) ?? UNMATCHED_ROUTE, method: req.method, latencyMs };
-      publish({ ...values, status: res.statusCode }, output);
+      const route = finalRoutePattern(req, context) ?? UNMATCHED_ROUTE;
+      publish({ route, method: req.method, latencyMs, status: res.statusCode }, output);
     });
     next();
   };

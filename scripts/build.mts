@@ -16,7 +16,7 @@
 //   --local-metafile   where to write the local build's esbuild metafile (none by default)
 //   --if-stale   build the local targets only when a source is newer than dist/server.js (for `npm start`)
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { bundleMiddlewarePackage } from '../layers/middleware/scripts/build-package.mts';
+import { bundleMiddlewarePackage, LAZILY_LOADED_DEPENDENCIES } from '../layers/middleware/scripts/build-package.mts';
 import { leanBundlePlugins } from './bundle-plugins.mts';
 import {
   cpSync,
@@ -196,10 +196,11 @@ async function buildLayer(outDir: string): Promise<void> {
   });
   writeLicenses(middlewareDir, middleware);
 
-  for (const peer of layerPeerNames) {
+  // One bundle per package the middleware requires rather than contains: its peers (express, shared with the
+  // function) and what it loads on first use (express-validator), resolved from the middleware's folder.
+  for (const peer of [...layerPeerNames, ...LAZILY_LOADED_DEPENDENCIES]) {
     const sourceDir = findInstalledPackage(peer, layerSourceDir);
-    if (sourceDir === undefined)
-      throw new Error(`${peer} (the layer's peer dependency) is not installed; run npm install`);
+    if (sourceDir === undefined) throw new Error(`${peer} (which the layer ships) is not installed; run npm install`);
     const peerManifest = readJson(join(sourceDir, 'package.json'));
     const peerDir = join(nodeModules, peer);
     const result = await build({

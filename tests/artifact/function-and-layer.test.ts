@@ -208,11 +208,12 @@ describe('the layer artifact (sam build → /opt)', () => {
     expect(manifest.version).toBe(source.version);
   });
 
-  it('ships each package the function imports by name as one bundle with its licenses, and exactly one express, which the middleware requires', () => {
+  it('ships each package the function imports by name as one bundle with its licenses, exactly one express, which the middleware requires, and express-validator as a bundle of its own, which the middleware requires on first use', () => {
     // Arrange
     const nodeModules = join(artifacts.opt, 'nodejs/node_modules');
     const middlewareBundle = readFileSync(join(nodeModules, LAYER_PACKAGE, 'dist/index.js'), 'utf8');
     const bundledIntoMiddleware = readFileSync(join(nodeModules, LAYER_PACKAGE, 'LICENSES.txt'), 'utf8');
+    const bundledIntoExpressValidator = readFileSync(join(nodeModules, 'express-validator/LICENSES.txt'), 'utf8');
 
     // Act
     const files = filesUnder(nodeModules);
@@ -222,13 +223,19 @@ describe('the layer artifact (sam build → /opt)', () => {
       `${LAYER_PACKAGE}/LICENSES.txt`,
       `${LAYER_PACKAGE}/dist/index.js`,
       `${LAYER_PACKAGE}/package.json`,
+      'express-validator/LICENSES.txt',
+      'express-validator/index.js',
+      'express-validator/package.json',
       'express/LICENSES.txt',
       'express/index.js',
       'express/package.json',
     ]);
     expect(middlewareBundle).toContain('require("express")');
+    expect(middlewareBundle).toContain('require("express-validator")');
     expect(bundledIntoMiddleware).not.toMatch(/^express@/m);
-    expect(bundledIntoMiddleware).toMatch(/^express-validator@\S+ \(MIT\)$/m);
+    expect(bundledIntoMiddleware).not.toMatch(/^(express-validator|validator|lodash)@/m);
+    expect(bundledIntoExpressValidator).toMatch(/^express-validator@\S+ \(MIT\)$/m);
+    expect(bundledIntoExpressValidator).toMatch(/^validator@\S+ \(MIT\)$/m);
   });
 
   it('ships no AWS SDK (it would shadow the runtime one), no type declarations or source maps, and no native addons', () => {

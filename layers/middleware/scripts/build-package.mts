@@ -18,13 +18,21 @@ const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8
   peerDependencies?: Record<string, string>;
 };
 
+/**
+ * Dependencies the package loads only when first used (express-validator: by `validate()`, on the first
+ * validated request; see src/validation/deferred-chains.ts). The layer ships each as a bundle of its own,
+ * beside the middleware's, so a cold start neither parses nor runs them until a request needs them.
+ */
+export const LAZILY_LOADED_DEPENDENCIES: readonly string[] = ['express-validator'];
+
 /** How {@link bundleMiddlewarePackage} treats the package's dependencies. */
 export interface MiddlewareBundleOptions {
   /**
    * `false` (npm pack): every dependency is left to `require`, as a package installed from npm expects.
    * `true` (the Lambda layer): the dependencies are bundled in and the file minified, so the layer ships one
    * file instead of their node_modules; peer dependencies (express) stay external, so the function and the
-   * middleware share the layer's one copy.
+   * middleware share the layer's one copy, and so do the {@link LAZILY_LOADED_DEPENDENCIES}, which the layer
+   * ships as bundles of their own.
    */
   readonly bundleDependencies?: boolean;
   /** esbuild plugins for the bundle (the layer build passes the ones that keep it small). */
@@ -46,7 +54,7 @@ export async function bundleMiddlewarePackage(
     outdir: outDir,
     bundle: true,
     ...(options.bundleDependencies === true
-      ? { external: peers, minify: true, keepNames: true }
+      ? { external: [...peers, ...LAZILY_LOADED_DEPENDENCIES], minify: true, keepNames: true }
       : { packages: 'external' as const }),
     platform: 'node',
     target: 'node24',

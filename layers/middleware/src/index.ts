@@ -67,8 +67,10 @@ export { requireRole } from './auth/require-role';
 export { createTokenIssuer, type IssuedToken, type TokenIssuer, type TokenIssuerOptions } from './auth/token-issuer';
 export { MIN_HS256_SECRET_BYTES } from './auth/hs256-secret';
 export { validate, validatedData } from './validation/validate';
-// The builders the app writes its rules with, so the app and this package share one express-validator.
-export { body, query, param, header, checkExact, matchedData, type ValidationChain } from 'express-validator';
+// The builders the app writes its rules with, so the app and this package share one express-validator. They
+// record chains that validate() builds on first use, so express-validator loads only when a request needs it.
+export { body, query, param, header, checkExact, matchedData } from './validation/deferred-chains';
+export type { ValidationChain } from 'express-validator';
 export { rateLimit, type RateLimitOptions } from './rate-limit/rate-limit';
 export { clientAddressKey } from './rate-limit/client-address-key';
 export { fixedWindow, type RateLimitCount, type RateLimitStore } from './rate-limit/rate-limit-store';

@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { assertNonEmptyString, assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
+import { requestEmfFormatter, type RequestEmfFormatter } from './request-emf-document';
 
 /**
  * Options of {@link createMetrics}.
@@ -57,7 +58,20 @@ export function createMetrics(options: CreateMetricsOptions): Metrics {
   assertNonEmptyString(factory, 'serviceName', options.serviceName);
   if (typeof options.enabled !== 'boolean') invalidOption(factory, 'enabled', 'true or false', options.enabled);
   const settings = { namespace: options.namespace, serviceName: options.serviceName };
-  return options.enabled ? new Metrics(settings) : new DisabledMetrics(settings);
+  if (!options.enabled) return new DisabledMetrics(settings);
+  const metrics = new Metrics(settings);
+  requestEmfFormatters.set(metrics, requestEmfFormatter(settings));
+  return metrics;
+}
+
+// Enabled Metrics made here, with the serializer of their per-request document. `requestMetrics()` writes
+// that document itself when it finds one (a fraction of what a Powertools flush costs per request); any
+// other Metrics (one an app built itself) gets the request's values through addMetric() and a flush.
+const requestEmfFormatters = new WeakMap<Metrics, RequestEmfFormatter>();
+
+/** The serializer of `metrics`' per-request EMF document, if `createMetrics()` made it enabled. */
+export function requestEmfFormatterOf(metrics: Metrics): RequestEmfFormatter | undefined {
+  return requestEmfFormatters.get(metrics);
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { finalRoutePattern, requestContextOf } from '../context/request-context';
-import { onResponseFinished } from '../context/response-finished';
+import { onResponseFinished, type ResponseOutput } from '../context/response-finished';
 import { assertOptionsObject, invalidOption, type OptionKeys } from '../options/assert-options';
-import { metricsEnabled } from './create-metrics';
+import { metricsEnabled, requestEmfFormatterOf } from './create-metrics';
+import type { RequestMetricValues } from './request-emf-document';
 
 /**
  * Options of {@link requestMetrics}.
@@ -56,20 +57,39 @@ export function requestMetrics(options: RequestMetricsOptions): RequestHandler {
     };
   }
 
+  const publish = requestMetricsPublisher(metrics);
+
   return function requestMetricsMiddleware(req, res, next) {
     const context = requestContextOf(req);
     const startedAt = performance.now();
-    onResponseFinished(res, () => {
-      const latencyMs = performance.now() - startedAt;
-      // The app's own counts first, under the service dimension only.
+    onResponseFinished(res, (output) => {
+      const latencyMs = Math.round((performance.now() - startedAt) * 100) / 100;
+      // The app's own counts first, in their own document under the service dimension only.
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      const status = res.statusCode;
-      metrics.addDimensions({ route: finalRoutePattern(req, context) ?? UNMATCHED_ROUTE, method: req.method });
-      metrics.addMetric('Latency', MetricUnit.Milliseconds, Math.round(latencyMs * 100) / 100);
-      metrics.addMetric('4xx', MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
-      metrics.addMetric('5xx', MetricUnit.Count, status >= 500 ? 1 : 0);
-      metrics.publishStoredMetrics();
+      const route = finalRoutePattern(req, context) ?? UNMATCHED_ROUTE;
+      publish({ route, method: req.method, latencyMs, status: res.statusCode }, output);
     });
     next();
+  };
+}
+
+/**
+ * How the request's document leaves the process: for Metrics from `createMetrics()`, its own serializer, as
+ * one line of the response's output (written to stdout, where Powertools writes too, in the same write as
+ * the request log line); for any other Metrics, Powertools' addDimensions, addMetric and flush.
+ */
+function requestMetricsPublisher(metrics: Metrics): (values: RequestMetricValues, output: ResponseOutput) => void {
+  const format = requestEmfFormatterOf(metrics);
+  if (format !== undefined) {
+    return (values, output) => {
+      output.push(format(values, Date.now()));
+    };
+  }
+  return (values) => {
+    metrics.addDimensions({ route: values.route, method: values.method });
+    metrics.addMetric('Latency', MetricUnit.Milliseconds, values.latencyMs);
+    metrics.addMetric('4xx', MetricUnit.Count, values.status >= 400 && values.status < 500 ? 1 : 0);
+    metrics.addMetric('5xx', MetricUnit.Count, values.status >= 500 ? 1 : 0);
+    metrics.publishStoredMetrics();
   };
 }

@@ -1,12 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import {
-  checkExact,
-  matchedData,
-  validationResult,
-  type ValidationChain,
-  type ValidationError,
-} from 'express-validator';
+import type { ContextRunner, ValidationChain, ValidationError } from 'express-validator';
 import { BadRequestError, type FieldError } from '../errors/http-errors';
+import { expressValidator, isRecordedChain, realChain } from './deferred-chains';
 
 /**
  * Runs express-validator chains and turns every failure into one 400 problem with `code: 'VALIDATION_FAILED'`
@@ -31,28 +26,31 @@ export function validate(...chains: ValidationChain[]): RequestHandler {
   if (chains.length === 0)
     throw new TypeError("validate(): pass at least one validation chain, e.g. validate(body('email').isEmail())");
   for (const [index, chain] of chains.entries()) {
-    if (
-      typeof chain !== 'function' ||
-      typeof (chain as Partial<ValidationChain>).run !== 'function' ||
-      !('builder' in chain)
-    ) {
+    const realOne = typeof chain === 'function' && typeof (chain as Partial<ValidationChain>).run === 'function';
+    if (!isRecordedChain(chain) && !(realOne && 'builder' in chain)) {
       throw new TypeError(
         `validate(): argument ${index + 1} is not an express-validator chain ` +
           '(use body(), query(), param() or header())',
       );
     }
   }
-  const scalarQueryFields = queryFieldsOf(chains);
-  const exactBody = checkExact(chains, { locations: ['body'], message: 'Unknown field' });
+  // Built on the first request, which loads express-validator (see deferred-chains.ts): a route's rules
+  // cost nothing at startup, and requests that validate nothing never load the library at all.
+  let prepared: PreparedValidation | undefined;
 
   return async function validateMiddleware(req, _res, next) {
     try {
+      prepared ??= prepareValidation(chains);
+      const { realChains, scalarQueryFields, exactBody } = prepared;
       const repeated = repeatedQueryParameters(req, scalarQueryFields);
-      for (const chain of chains) await chain.run(req);
+      for (const chain of realChains) await chain.run(req);
       await exactBody.run(req);
       // A repeated parameter's own error says it all; what the chains made of the array would only confuse.
       const repeatedFields = new Set(repeated.map((error) => error.field));
-      const chainErrors = validationResult(req).array({ onlyFirstError: true }).flatMap(toFieldErrors);
+      const chainErrors = expressValidator()
+        .validationResult(req)
+        .array({ onlyFirstError: true })
+        .flatMap(toFieldErrors);
       const errors = dedupe([...repeated, ...chainErrors.filter((error) => !repeatedFields.has(error.field))]);
       if (errors.length > 0) {
         next(validationFailed(errors));
@@ -75,7 +73,24 @@ export function validate(...chains: ValidationChain[]): RequestHandler {
  * ```
  */
 export function validatedData<T extends object = Record<string, unknown>>(req: Request): T {
-  return matchedData(req, { onlyValidData: true, includeOptionals: false }) as T;
+  return expressValidator().matchedData(req, { onlyValidData: true, includeOptionals: false }) as T;
+}
+
+interface PreparedValidation {
+  readonly realChains: readonly ValidationChain[];
+  /** Query parameters the rules name one by one, which must be given once. */
+  readonly scalarQueryFields: readonly string[];
+  /** Rejects body fields no rule mentions. */
+  readonly exactBody: ContextRunner;
+}
+
+function prepareValidation(chains: readonly ValidationChain[]): PreparedValidation {
+  const realChains = chains.map(realChain);
+  return {
+    realChains,
+    scalarQueryFields: queryFieldsOf(realChains),
+    exactBody: expressValidator().checkExact([...realChains], { locations: ['body'], message: 'Unknown field' }),
+  };
 }
 
 // Wildcard selectors (`items.*`) and nested paths describe structures, not single query parameters.

@@ -4,8 +4,10 @@
 // function's Timeout) and trace id. The result goes back JSON-serialised, as the runtime posts it to Lambda.
 // It imports nothing from the project on purpose.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 
 export type ToRuntime = {
@@ -47,11 +49,21 @@ function context(message: ToRuntime): object {
   };
 }
 
+// As the Node.js runtime does: <module>.js, .mjs or .cjs in the task root, an .mjs loaded as an ES module
+// (the build emits index.mjs), the others with require (the layer resolved through NODE_PATH).
+async function loadHandlerModule(taskRoot: string, moduleName: string): Promise<unknown> {
+  const file = ['.js', '.mjs', '.cjs']
+    .map((extension) => join(taskRoot, `${moduleName}${extension}`))
+    .find((candidate) => existsSync(candidate));
+  if (file === undefined) throw new Error(`Cannot find module '${moduleName}' in ${taskRoot} (.js, .mjs or .cjs)`);
+  return file.endsWith('.mjs') ? import(pathToFileURL(file).href) : createRequire(join(taskRoot, 'runtime.cjs'))(file);
+}
+
 let handler: Handler | undefined;
 try {
   const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
   const [moduleName = 'index', exportName = 'handler'] = (env['_HANDLER'] ?? 'index.handler').split('.');
-  const loaded: unknown = createRequire(join(taskRoot, 'runtime.cjs'))(join(taskRoot, moduleName));
+  const loaded: unknown = await loadHandlerModule(taskRoot, moduleName);
   const candidate =
     typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>)[exportName] : undefined;
   if (typeof candidate !== 'function')

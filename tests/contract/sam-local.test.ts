@@ -177,17 +177,13 @@ describe('template.yaml under the AWS tools', () => {
     60_000,
   );
 
-  it(
-    'passes cfn-lint',
-    async () => {
-      requireAwsTools();
-      const result = await run('cfn-lint', [join(PROJECT_ROOT, 'template.yaml')]).then(
-        () => ({ code: 0, output: '' }),
-        (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
-      );
+  it('passes cfn-lint', async () => {
+    requireAwsTools();
+    const result = await run('cfn-lint', [join(PROJECT_ROOT, 'template.yaml')]).then(
+      () => ({ code: 0, output: '' }),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
+    );
 
-      expect(result).toEqual({ code: 0, output: '' });
-    },
-    60_000,
-  );
+    expect(result).toEqual({ code: 0, output: '' });
+  }, 60_000);
 });

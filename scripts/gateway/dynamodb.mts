@@ -104,6 +104,9 @@ export async function startLocalDatabase(
   const stop = async (): Promise<void> => {
     if (guardian.exitCode !== null || guardian.signalCode !== null) return;
     const exited = new Promise((resolve) => guardian.once('exit', resolve));
+    // Unreferenced once started (it must not keep the gateway alive): referenced again while stopping, or a
+    // caller awaiting stop() with nothing else pending would see Node exit before the guardian does.
+    guardian.ref();
     guardian.stdin?.end();
     guardian.kill('SIGTERM');
     await exited;

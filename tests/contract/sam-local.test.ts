@@ -129,21 +129,33 @@ describe('sam local start-api reading template.yaml', () => {
   });
 });
 
-// The Python tools come with cfn-lint (`pip install cfn-lint`); without them these two are reported as skipped.
-const hasCfnLint = ((): boolean => {
+// The AWS tools these tests run: cfn-lint on the PATH, and the SAM translator (which cfn-lint brings) importable
+// by python3. Where they are missing the tests FAIL and say how to install them: a skipped contract test would
+// count as passing, and CI has both.
+const AWS_TOOLS_MISSING =
+  'needs cfn-lint on the PATH and the SAM translator it brings importable by python3; install them with `pip install cfn-lint`';
+
+function awsToolsProblem(): string | undefined {
   try {
     execFileSync('cfn-lint', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+    execFileSync('python3', ['-c', 'import cfnlint, samtranslator'], { stdio: 'ignore' });
+    return undefined;
+  } catch (error) {
+    return `${AWS_TOOLS_MISSING} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
   }
-})();
-const withCfnLint = hasCfnLint ? it : it.skip;
+}
+const awsToolsMissing = awsToolsProblem();
+
+/** Fails the calling test with the install hint when the AWS tools are missing. */
+function requireAwsTools(): void {
+  if (awsToolsMissing !== undefined) throw new Error(awsToolsMissing);
+}
 
 describe('template.yaml under the AWS tools', () => {
-  withCfnLint.each(parameterSets)(
+  it.each(parameterSets)(
     'transforms with the SAM translator %s, with the JWT authorizer only when an issuer is given',
     async (_name, parameters) => {
+      requireAwsTools();
       const { stdout } = await run('python3', [
         join(__dirname, 'sam-translate.py'),
         join(PROJECT_ROOT, 'template.yaml'),
@@ -165,16 +177,13 @@ describe('template.yaml under the AWS tools', () => {
     60_000,
   );
 
-  withCfnLint(
-    'passes cfn-lint',
-    async () => {
-      const result = await run('cfn-lint', [join(PROJECT_ROOT, 'template.yaml')]).then(
-        () => ({ code: 0, output: '' }),
-        (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
-      );
+  it('passes cfn-lint', async () => {
+    requireAwsTools();
+    const result = await run('cfn-lint', [join(PROJECT_ROOT, 'template.yaml')]).then(
+      () => ({ code: 0, output: '' }),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
+    );
 
-      expect(result).toEqual({ code: 0, output: '' });
-    },
-    60_000,
-  );
+    expect(result).toEqual({ code: 0, output: '' });
+  }, 60_000);
 });

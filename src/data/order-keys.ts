@@ -12,7 +12,7 @@ import type { OrderStatus } from '../domain/order';
  * - Idempotency record: `IDEMPOTENCY#<userId>#<key>` / `IDEMPOTENCY`: the user in the key scopes the key.
  */
 export const ORDER_SORT_KEY = 'ORDER';
-export const IDEMPOTENCY_SORT_KEY = 'IDEMPOTENCY';
+const IDEMPOTENCY_SORT_KEY = 'IDEMPOTENCY';
 
 export function orderKey(id: string): { PK: string; SK: string } {
   return { PK: `ORDER#${id}`, SK: ORDER_SORT_KEY };

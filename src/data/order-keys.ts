@@ -2,7 +2,7 @@ import type { OrderStatus } from '../domain/order';
 
 /**
  * Keys of the order and idempotency items in the single table (see `table-definition.ts` and the data model
- * in the README). Kept apart from the repository so tests can look at the raw items.
+ * in docs/data-model.md). Kept apart from the repository so tests can look at the raw items.
  *
  * - Order: `ORDER#<id>` / `ORDER`, so an id alone finds it (the owner, or an admin, is checked on the item).
  * - GSI1 (`ORDERS#<userId>` / `<createdAt>#<id>`): one owner's orders, newest first.

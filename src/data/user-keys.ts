@@ -1,5 +1,5 @@
 /**
- * Keys of the user items in the single table (see `table-definition.ts` and the README's data model).
+ * Keys of the user items in the single table (see `table-definition.ts` and docs/data-model.md).
  * Kept apart from the repository so tests can look at the raw items.
  */
 export const USER_SORT_KEY = 'PROFILE';

@@ -23,13 +23,11 @@ import { UserService } from './domain/user-service';
 import type { EmailSender } from './domain/welcome-email';
 import type { TokenVerification } from './routes/caller';
 
-/**
- * The composition root: the one module that knows every concrete class. It builds clients → adapters
- * (`src/data/`, the host's email sender) → domain services, and hands them to `createApp()`. Hosts call it
- * once per process (per cold start in Lambda).
- */
+// The composition root: the one module that knows every concrete class. It builds clients → adapters
+// (`src/data/`, the host's email sender) → domain services, and hands them to `createApp()`. Hosts call it
+// once per process (per cold start in Lambda).
 
-export const appVersion: string = packageJson.version;
+const appVersion: string = packageJson.version;
 
 /** How long a `nextCursor` stays valid: long enough to page through a listing, short enough to go stale. */
 const CURSOR_TTL_SECONDS = 3_600;

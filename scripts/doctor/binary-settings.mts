@@ -75,7 +75,7 @@ export function isSentAsBase64(
 }
 
 export function matchesMediaType(patterns: readonly string[], contentType: string | undefined): boolean {
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = ((contentType ?? '').split(';')[0] ?? '').trim().toLowerCase();
   if (mediaType === '') return false;
   return patterns.some((pattern) =>
     new RegExp(

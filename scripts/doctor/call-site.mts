@@ -10,11 +10,11 @@ const framePattern = /(?:\(|at )((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/;
 /** The app's frame that led here, or undefined when none of the stack is the app's. */
 export function appCallSite(stack = new Error().stack ?? ''): string | undefined {
   for (const line of stack.split('\n').slice(1)) {
-    const match = framePattern.exec(line.trim());
-    if (match === null) continue;
-    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+    const [, location, lineNumber] = framePattern.exec(line.trim()) ?? [];
+    if (location === undefined || lineNumber === undefined) continue;
+    const file = location.startsWith('file://') ? fileURLToPath(location) : location;
     if (file.startsWith(doctorDir + sep) || isDependency(file)) continue;
-    return `${relative(process.cwd(), file)}:${match[2]!}`;
+    return `${relative(process.cwd(), file)}:${lineNumber}`;
   }
   return undefined;
 }

@@ -50,13 +50,14 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(USAGE);
+  const [entry] = positionals;
+  if (positionals.length !== 1 || entry === undefined) throw new UsageError(USAGE);
   // `npm run` starts scripts in the project folder; paths on the command line are relative to where it was typed.
   const invokedFrom = process.env['INIT_CWD'] ?? process.cwd();
-  const target = resolve(invokedFrom, positionals[0]!);
+  const target = resolve(invokedFrom, entry);
   const fail = (reason: string): number => {
     if (values.json) process.stdout.write(`${JSON.stringify({ target, error: reason }, null, 2)}\n`);
-    else process.stderr.write(`doctor: cannot load ${positionals[0]!}: ${reason}\n`);
+    else process.stderr.write(`doctor: cannot load ${entry}: ${reason}\n`);
     return 2;
   };
   if (!existsSync(target)) return fail('no such file');

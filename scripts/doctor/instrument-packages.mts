@@ -87,15 +87,18 @@ function recordMountPaths(express: ExpressModule): void {
     typeof express.Router.use === 'function'
       ? (express.Router as unknown as { use: AnyFunction })
       : express.Router.prototype;
-  const routerUse = routerProto.use!;
-  routerProto.use = function recordedRouterUse(this: unknown, ...args: unknown[]) {
-    const router = this as Router;
-    const before = router.stack.length;
-    const result = routerUse.apply(this, args);
-    const path = mountPathArgument(args);
-    for (const layer of router.stack.slice(before)) mountPaths.set(layer, path);
-    return result;
-  };
+  const routerUse = routerProto.use;
+  // Both versions have one; a Router without `use` mounts nothing this could record.
+  if (routerUse !== undefined) {
+    routerProto.use = function recordedRouterUse(this: unknown, ...args: unknown[]) {
+      const router = this as Router;
+      const before = router.stack.length;
+      const result = routerUse.apply(this, args);
+      const path = mountPathArgument(args);
+      for (const layer of router.stack.slice(before)) mountPaths.set(layer, path);
+      return result;
+    };
+  }
 
   const appUse = express.application.use;
   express.application.use = function recordedAppUse(this: unknown, ...args: unknown[]) {

@@ -6,7 +6,7 @@ import { appCallSite } from './call-site.mts';
 export function describeLoadFailure(error: unknown): string {
   if (!(error instanceof Error)) return `it threw ${JSON.stringify(error) ?? String(error)} while loading`;
   const code = (error as NodeJS.ErrnoException).code;
-  const firstLine = error.message.split('\n')[0]!.trim();
+  const firstLine = (error.message.split('\n')[0] ?? '').trim();
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     // "Cannot find package 'x' imported from /app/routes.js" / "Cannot find module 'x'" + a require stack.
     const requiredBy = /Require stack:\n- (.+)/.exec(error.message)?.[1];

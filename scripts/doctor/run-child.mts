@@ -23,8 +23,10 @@ export async function runChild(target: string, options: ChildOptions, timeoutMs:
   });
 
   const killGroup = (): void => {
+    // No pid: spawning failed, so there is no group to kill.
+    if (child.pid === undefined) return;
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(-child.pid, 'SIGKILL');
     } catch {
       // Already gone.
     }

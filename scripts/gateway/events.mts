@@ -87,7 +87,7 @@ function encodeBody(
 
 /** API Gateway's request ids look like `JKJaXmPLvHcESHA=`: base64 of random bytes. */
 export function newGatewayRequestId(): string {
-  return randomBytes(10).toString('base64').slice(0, 15) + '=';
+  return `${randomBytes(10).toString('base64').slice(0, 15)}=`;
 }
 
 /** `03/Dec/2026:09:22:26 +0000`, the requestTime format of both payloads. */

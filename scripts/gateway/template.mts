@@ -166,8 +166,7 @@ function evaluate(template: JsonObject, stack: LocalStack, value: Json): Resolve
       });
     }
     default: {
-      if (name !== undefined && name.startsWith('Fn::'))
-        throw new Error(`the gateway does not evaluate ${name} in template.yaml`);
+      if (name?.startsWith('Fn::')) throw new Error(`the gateway does not evaluate ${name} in template.yaml`);
       const result: JsonObject = {};
       for (const [key, item] of Object.entries(value)) {
         const resolved = again(item);

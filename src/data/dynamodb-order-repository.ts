@@ -1,4 +1,3 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -8,8 +7,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidListPositionError, WriteContentionError } from '../domain/errors';
+import { InvalidListPositionError } from '../domain/errors';
 import { ORDER_STATUSES, type Order, type OrderItem, type OrderStatus, type StoredOrder } from '../domain/order';
 import { IdempotencyKeyInProgressError } from '../domain/order-errors';
 import type {
@@ -21,6 +19,7 @@ import type {
   TransitionOutcome,
 } from '../domain/order-repository';
 import type { ListPosition } from '../domain/pagination-cursor';
+import { describeCancellation, failedCondition, isConditionFailure, isTransactionConflict } from './dynamodb-errors';
 import {
   idempotencyKey,
   orderKey,
@@ -30,38 +29,22 @@ import {
   ownerStatusOrdersKey,
   ownerStatusOrdersPartition,
 } from './order-keys';
-
-// A write that meets an item inside another transaction is refused with TransactionConflict(Exception), which
-// the SDK does not retry and which says nothing about the outcome: it is retried here, with jittered
-// exponential back-off, until a condition decides it (at most about 2.5 s).
-const MAX_ATTEMPTS = 8;
-const BASE_RETRY_DELAY_MS = 10;
+import { backOffAfterConflict, retryTransaction, type RetryTiming } from './transaction-retry';
 
 const IN_PROGRESS = 'IN_PROGRESS';
 const COMPLETED = 'COMPLETED';
-
-/** How {@link DynamoDbOrderRepository} waits between retries; tests pass their own. */
-export interface OrderRetryTiming {
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-}
 
 /**
  * {@link OrderRepository} on the single table (keys in `order-keys.ts`): the order item, found by id; GSI1 and
  * GSI2 for one owner's orders, all or by status; and one idempotency record per user and key.
  */
 export class DynamoDbOrderRepository implements OrderRepository {
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
-
+  /** `retryTiming` replaces the waits between retries after a conflict (tests record them). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    retryTiming: OrderRetryTiming = {},
-  ) {
-    this.sleep = retryTiming.sleep ?? ((ms) => delay(ms));
-    this.random = retryTiming.random ?? Math.random;
-  }
+    private readonly retryTiming: RetryTiming = {},
+  ) {}
 
   async claimIdempotencyKey(claim: IdempotencyClaim, nowMs: number): Promise<ClaimOutcome> {
     const key = idempotencyKey(claim.userId, claim.key);
@@ -96,7 +79,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
       } catch (error) {
         if (isTransactionConflict(error)) {
           // The record is being completed right now: wait for that transaction, then look again.
-          await this.backOff(attempt, error);
+          await backOffAfterConflict(attempt, error, this.retryTiming);
           continue;
         }
         if (!isConditionFailure(error)) throw error;
@@ -107,12 +90,17 @@ export class DynamoDbOrderRepository implements OrderRepository {
       const record = existing.Item === undefined ? undefined : liveIdempotencyRecord(existing.Item, nowMs);
       if (record !== undefined) return { claimed: false, existing: record };
       // It expired or was released between the write and the read: claim again.
-      await this.backOff(attempt, new Error('the idempotency record kept changing under the claim'));
+      await backOffAfterConflict(
+        attempt,
+        new Error('the idempotency record kept changing under the claim'),
+        this.retryTiming,
+      );
     }
   }
 
   async createCompletingClaim(order: StoredOrder, claim: IdempotencyClaim): Promise<void> {
-    const reasons = await this.transact(
+    const reasons = await retryTransaction(
+      this.client,
       new TransactWriteCommand({
         // The same token on an SDK retry after a lost response makes DynamoDB treat it as the same transaction.
         ClientRequestToken: order.id,
@@ -141,11 +129,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
           },
         ],
       }),
+      this.retryTiming,
     );
     if (reasons === undefined) return;
     // The claim expired and another request took the key: that one will answer it.
     if (failedCondition(reasons[1])) throw new IdempotencyKeyInProgressError(1);
-    throw new Error(`creating order ${order.id} was cancelled: ${describe(reasons)}`);
+    throw new Error(`creating order ${order.id} was cancelled: ${describeCancellation(reasons)}`);
   }
 
   async releaseClaim(claim: IdempotencyClaim): Promise<void> {
@@ -234,30 +223,6 @@ export class DynamoDbOrderRepository implements OrderRepository {
       return { applied: false, current: await this.findById(current.id) };
     }
   }
-
-  /**
-   * Runs a transaction. Resolves `undefined` when it committed, or the cancellation reasons (one per item, in
-   * order) when a condition failed. Retries conflicts with other transactions.
-   */
-  private async transact(command: TransactWriteCommand): Promise<readonly CancellationReason[] | undefined> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.client.send(command);
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons.some(failedCondition)) return reasons;
-        if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw error;
-        await this.backOff(attempt, error);
-      }
-    }
-  }
-
-  private async backOff(attempt: number, cause: unknown): Promise<void> {
-    if (attempt >= MAX_ATTEMPTS) throw new WriteContentionError({ cause });
-    await this.sleep(this.random() * BASE_RETRY_DELAY_MS * 2 ** attempt);
-  }
 }
 
 /** The index and partition of one owner's orders: GSI1 for all of them, GSI2 for those in one status. */
@@ -268,22 +233,6 @@ function listingIndex(
   return status === undefined
     ? { name: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK', partition: ownerOrdersPartition(ownerId) }
     : { name: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK', partition: ownerStatusOrdersPartition(ownerId, status) };
-}
-
-function failedCondition(reason: CancellationReason | undefined): boolean {
-  return reason?.Code === 'ConditionalCheckFailed';
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function isTransactionConflict(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TransactionConflictException';
-}
-
-function describe(reasons: readonly CancellationReason[]): string {
-  return reasons.map((reason) => reason.Code ?? 'None').join(', ');
 }
 
 function toOrderItem(order: StoredOrder): Record<string, unknown> {

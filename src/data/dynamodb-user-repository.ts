@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -9,7 +9,6 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   EmailTakenError,
   InvalidListPositionError,
@@ -17,12 +16,13 @@ import {
   MalformedUserRecordError,
   StaleVersionError,
   UserNotFoundError,
-  WriteContentionError,
 } from '../domain/errors';
 import { ABANDONED_ATTEMPT_MS, KNOWN_SOURCE_MS, NO_ATTEMPTS, type PasswordAttempts } from '../domain/login-backoff';
 import type { ListPosition } from '../domain/pagination-cursor';
 import { isRole, type Role, type StoredUser } from '../domain/user';
 import type { UserChanges, UserPage, UserRepository } from '../domain/user-repository';
+import { describeCancellation, failedCondition, isConditionFailure } from './dynamodb-errors';
+import { retryTransaction, type RetryTiming } from './transaction-retry';
 import {
   ADMIN_COUNT_KEY,
   emailKey,
@@ -35,38 +35,21 @@ import {
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
-// DynamoDB cancels a transaction with `TransactionConflict` when another transaction holds one of its
-// items. That says nothing about the outcome, so the transaction is retried, with jittered exponential
-// back-off, until its conditions decide it. 8 attempts spread over about 2.5 s in the worst case.
-const MAX_TRANSACTION_ATTEMPTS = 8;
-const BASE_RETRY_DELAY_MS = 10;
 // A delete reads the user, then removes it and its email claim on the condition that neither changed. A
 // concurrent change makes it read again; three rounds are plenty for anything short of a stuck writer.
 const MAX_DELETE_ATTEMPTS = 3;
 
-/** How {@link DynamoDbUserRepository} waits between transaction retries; tests pass their own. */
-export interface RetryTiming {
-  /** Waits this many milliseconds. Default: a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** A number in [0, 1) that jitters each wait. Default: `Math.random`. */
-  readonly random?: () => number;
-}
-
 /** {@link UserRepository} on the single table: a user item, an `EMAIL#` uniqueness item, and GSI1 for listings. */
 export class DynamoDbUserRepository implements UserRepository {
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
   /** Set once the admin count is known to exist (it is never removed). */
   private adminCountExists = false;
 
+  /** `retryTiming` replaces the waits between retries after a conflict (tests record them). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    retryTiming: RetryTiming = {},
-  ) {
-    this.sleep = retryTiming.sleep ?? ((ms) => delay(ms));
-    this.random = retryTiming.random ?? Math.random;
-  }
+    private readonly retryTiming: RetryTiming = {},
+  ) {}
 
   async create(user: StoredUser): Promise<void> {
     const items: TransactItems = [
@@ -90,7 +73,7 @@ export class DynamoDbUserRepository implements UserRepository {
     if (reasons === undefined) return;
     // A random UUID colliding (reason 0) is not a realistic outcome; the email claim (reason 1) is.
     if (failedCondition(reasons[1])) throw new EmailTakenError();
-    throw new Error(`creating user ${user.id} was cancelled: ${describe(reasons)}`);
+    throw new Error(`creating user ${user.id} was cancelled: ${describeCancellation(reasons)}`);
   }
 
   async findById(id: string): Promise<StoredUser | undefined> {
@@ -232,7 +215,7 @@ export class DynamoDbUserRepository implements UserRepository {
     }
     if (moveEmail && failedCondition(reasons[1])) throw new EmailTakenError();
     if (adminDelta !== 0 && failedCondition(reasons[items.length - 1])) throw new LastAdminError();
-    throw new Error(`updating user ${current.id} was cancelled: ${describe(reasons)}`);
+    throw new Error(`updating user ${current.id} was cancelled: ${describeCancellation(reasons)}`);
   }
 
   async revokeTokens(id: string, atSeconds: number): Promise<boolean> {
@@ -314,7 +297,7 @@ export class DynamoDbUserRepository implements UserRepository {
     const claimed = typeof user.email === 'string';
     if (failedCondition(reasons[0]) || (claimed && failedCondition(reasons[1]))) return 'changed meanwhile';
     if (user.role === 'admin' && failedCondition(reasons[claimed ? 2 : 1])) throw new LastAdminError();
-    throw new Error(`deleting user ${id} was cancelled: ${describe(reasons)}`);
+    throw new Error(`deleting user ${id} was cancelled: ${describeCancellation(reasons)}`);
   }
 
   async findPasswordAttempts(userId: string | undefined, source: string): Promise<PasswordAttempts> {
@@ -519,24 +502,9 @@ export class DynamoDbUserRepository implements UserRepository {
     }
   }
 
-  /**
-   * Runs a transaction. Resolves `undefined` when it committed, or the cancellation reasons (one per item,
-   * in order) when a condition failed. Retries conflicts with other transactions.
-   */
-  private async transact(items: TransactItems): Promise<readonly CancellationReason[] | undefined> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons.some(failedCondition)) return reasons;
-        if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw error;
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new WriteContentionError({ cause: error });
-        await this.sleep(this.random() * BASE_RETRY_DELAY_MS * 2 ** attempt);
-      }
-    }
+  /** Runs a transaction (see {@link retryTransaction}): `undefined` when it committed, else the reasons. */
+  private transact(items: TransactItems): Promise<readonly CancellationReason[] | undefined> {
+    return retryTransaction(this.client, new TransactWriteCommand({ TransactItems: items }), this.retryTiming);
   }
 }
 
@@ -544,18 +512,6 @@ export class DynamoDbUserRepository implements UserRepository {
 function adminCountDelta(from: Role, to: Role): 0 | 1 | -1 {
   if (from === to) return 0;
   return to === 'admin' ? 1 : from === 'admin' ? -1 : 0;
-}
-
-function failedCondition(reason: CancellationReason | undefined): boolean {
-  return reason?.Code === 'ConditionalCheckFailed';
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function describe(reasons: readonly CancellationReason[]): string {
-  return reasons.map((reason) => reason.Code ?? 'None').join(', ');
 }
 
 function toUserItem(user: StoredUser): Record<string, unknown> {

@@ -2,7 +2,7 @@ import type { OrderStatus } from '../domain/order';
 
 /**
  * Keys of the order and idempotency items in the single table (see `table-definition.ts` and the data model
- * in the README). Kept apart from the repository so tests can look at the raw items.
+ * in docs/data-model.md). Kept apart from the repository so tests can look at the raw items.
  *
  * - Order: `ORDER#<id>` / `ORDER`, so an id alone finds it (the owner, or an admin, is checked on the item).
  * - GSI1 (`ORDERS#<userId>` / `<createdAt>#<id>`): one owner's orders, newest first.
@@ -12,7 +12,7 @@ import type { OrderStatus } from '../domain/order';
  * - Idempotency record: `IDEMPOTENCY#<userId>#<key>` / `IDEMPOTENCY`: the user in the key scopes the key.
  */
 export const ORDER_SORT_KEY = 'ORDER';
-export const IDEMPOTENCY_SORT_KEY = 'IDEMPOTENCY';
+const IDEMPOTENCY_SORT_KEY = 'IDEMPOTENCY';
 
 export function orderKey(id: string): { PK: string; SK: string } {
   return { PK: `ORDER#${id}`, SK: ORDER_SORT_KEY };

@@ -4,7 +4,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * The single source of truth for the application table: the embedded DynamoDB Local creates it from
  * this, and a contract test fails when `template.yaml` declares anything else.
  *
- * Single-table design (see the README's data model):
+ * Single-table design (see docs/data-model.md):
  * - `PK`/`SK`: the item's identity (`USER#<id>`/`PROFILE`, `EMAIL#<email>`/`EMAIL`, `RATE#…`/`WINDOW#…`).
  * - `GSI1`: `GSI1PK`/`GSI1SK` for newest-first listings (`USERS` / `<createdAt>#<id>`; one owner's orders,
  *   `ORDERS#<userId>` / `<createdAt>#<id>`), read with Query.

@@ -1,9 +1,9 @@
 /**
- * Keys of the user items in the single table (see `table-definition.ts` and the README's data model).
+ * Keys of the user items in the single table (see `table-definition.ts` and docs/data-model.md).
  * Kept apart from the repository so tests can look at the raw items.
  */
 export const USER_SORT_KEY = 'PROFILE';
-export const EMAIL_SORT_KEY = 'EMAIL';
+const EMAIL_SORT_KEY = 'EMAIL';
 /** The one GSI1 partition holding every user, sorted by `<createdAt>#<id>`. */
 export const USERS_LISTING_PARTITION = 'USERS';
 

@@ -13,7 +13,7 @@ import type { OrderDraft } from './order';
  */
 
 /** Keys: 1 to 128 visible ASCII characters (the draft leaves the length open; Stripe and others use ~255). */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,128}$/;
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,128}$/;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 128;
 /** How long a completed key replays its response (the draft and Powertools both suggest a day). */
 export const IDEMPOTENCY_RECORD_TTL_SECONDS = 24 * 60 * 60;

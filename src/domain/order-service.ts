@@ -36,10 +36,14 @@ export interface VersionedOrder {
   readonly version: number;
 }
 
-/** The outcome of placing an order: the order, and whether it is the stored response of an earlier request. */
-export interface PlacedOrder extends VersionedOrder {
-  readonly replayed: boolean;
-}
+/**
+ * The outcome of placing an order: the new order and its version, or the stored response of an earlier request
+ * with the same key (`replayed`). A replay has no version: the stored response is the order as it was created,
+ * and the order may have changed since, so nothing can vouch for a current entity tag.
+ */
+export type PlacedOrder =
+  | (VersionedOrder & { readonly replayed: false })
+  | { readonly order: Order; readonly replayed: true };
 
 /** Which page of which owner's orders. */
 export interface OrderListQuery {
@@ -106,8 +110,9 @@ export class OrderService {
         const secondsLeft = Math.ceil((existing.inProgressExpiresAtMs - nowMs) / 1_000);
         throw new IdempotencyKeyInProgressError(Math.max(1, secondsLeft));
       }
-      // The stored response is the order as it was created (version 1), whatever happened to it since.
-      return { order: existing.response, version: 1, replayed: true };
+      // The stored response is the order as it was created, whatever happened to it since (the IETF draft
+      // replays the original response); its version then is not the order's now, so none is given.
+      return { order: existing.response, replayed: true };
     }
 
     const createdAt = new Date(nowMs).toISOString();

@@ -181,10 +181,9 @@ export class UserService {
     return publicUser(await this.findVisible(actor, id));
   }
 
-  /** Newest first. The cursor is opaque, and only valid for the caller it was issued to. */
   /**
-   * Admins only. Throws `InvalidCursorError` or `InvalidListPositionError` for a cursor that is not a live
-   * one of this caller's.
+   * Newest first, admins only. The cursor is opaque, and only valid for the caller it was issued to: throws
+   * `InvalidCursorError` or `InvalidListPositionError` for a cursor that is not a live one of this caller's.
    */
   async listUsers(
     actor: Actor,

@@ -5,10 +5,8 @@ import { createDocumentClient } from '../data/dynamodb-client';
 import { claimDataDir, findDataDirHolder, findRunningDynamoDb, runningDynamoDbFile } from './data-dir-claim';
 import { startEmbeddedDynamoDb } from './dynamodb-local-process';
 
-/**
- * The database of the local hosts (`npm start`, `npm run create-admin`): DYNAMODB_ENDPOINT when set, otherwise
- * the embedded DynamoDB Local under DATA_DIR (claimed, then started or reused), with the app's table in it.
- */
+// The database of the local hosts (`npm start`, `npm run create-admin`): DYNAMODB_ENDPOINT when set, otherwise
+// the embedded DynamoDB Local under DATA_DIR (claimed, then started or reused), with the app's table in it.
 
 /**
  * The one timeout policy of local tooling: a DynamoDB Local that has just started (a cold JVM) can take
@@ -35,7 +33,7 @@ export interface LocalDatabase {
 }
 
 /**
- * Opens the local hosts' database: selects it ({@link useEmbeddedDynamoDbIfNeeded}), then creates the table
+ * Opens the local hosts' database: selects it (`useEmbeddedDynamoDbIfNeeded` below), then creates the table
  * when the database is a local one (the embedded DynamoDB Local, or an emulator at DYNAMODB_ENDPOINT used
  * without AWS credentials). In AWS the table belongs to the stack and is never created here. On failure
  * nothing is left running.
@@ -63,7 +61,7 @@ export async function openLocalDatabase(config: Config, options: UseEmbeddedDyna
 }
 
 /** The DynamoDB a local process works with (its table not yet checked), and how to let go of it. */
-export interface LocalDynamoDb {
+interface LocalDynamoDb {
   /** `config` with the endpoint to use (unchanged when DYNAMODB_ENDPOINT was set). */
   readonly config: Config;
   /** Stops the DynamoDB Local this process started, if it started one; otherwise does nothing. */
@@ -100,14 +98,8 @@ export class DataDirInUseError extends Error {
  * the one another process already runs there (`whenInUse: 'use'`), or one this process starts, after
  * claiming the folder, and announces until `stop()`. Throws {@link DataDirInUseError} (`refuse`, or a
  * holder whose database does not answer) and JavaNotFoundError.
- *
- * @example
- * const report = (line: string) => process.stderr.write(`${line}\n`);
- * const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', report });
- * // … serve with database.config …
- * await database.stop();
  */
-export async function useEmbeddedDynamoDbIfNeeded(
+async function useEmbeddedDynamoDbIfNeeded(
   config: Config,
   options: UseEmbeddedDynamoDbOptions,
 ): Promise<LocalDynamoDb> {

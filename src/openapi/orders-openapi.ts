@@ -90,7 +90,11 @@ export const orderPaths: Record<string, Record<string, Schema>> = {
         '201': {
           description: 'Placed (or, with `Idempotent-Replayed: true`, the response of the first request with this key)',
           headers: {
-            ...etag,
+            ETag: {
+              description:
+                'Strong entity tag of the new order; absent on a replay (the stored body may be older than the order).',
+              schema: { type: 'string' },
+            },
             Location: { description: 'The new order, `/orders/{id}`.', schema: { type: 'string' } },
             'Idempotent-Replayed': {
               description:

@@ -33,9 +33,14 @@ export function ordersRoutes({ orders, requireUser }: OrdersRoutesDependencies):
       // The body goes to the domain's strict reader as parsed: it is the validation (see order-validators.ts).
       const key = idempotencyKeyOf(req.get('Idempotency-Key'));
       const placed = await orders.placeOrder(callerOf(req), key, req.body as unknown);
-      if (placed.replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
       res.status(201).location(`/orders/${placed.order.id}`);
-      sendOrder(res, placed);
+      if (placed.replayed) {
+        // The stored body is the order as it was created; an ETag now could name a version it no longer has,
+        // and a conditional request built on it would be wrong. GET /orders/{id} gives the current one.
+        res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true').json(placed.order);
+      } else {
+        sendOrder(res, placed);
+      }
     })
     .get(requireUser, validate(...listOrdersRules), async (req, res) => {
       const query = validatedData<{ limit?: number; cursor?: string; status?: OrderStatus; userId?: string }>(req);

@@ -65,7 +65,8 @@ export function unresolvableUnderSamLocal(template: JsonObject, value: Json, pat
     const argument = value[only] ?? null;
     if (only === 'Ref' && typeof argument === 'string') {
       const isParameter = isObject(template['Parameters']) && argument in template['Parameters'];
-      const isResource = isObject(template['Resources']) && argument.split('.')[0]! in template['Resources'];
+      const isResource =
+        isObject(template['Resources']) && (argument.split('.')[0] ?? argument) in template['Resources'];
       if (!isParameter && !isResource && !SAM_LOCAL_PSEUDO_PARAMETERS.has(argument))
         return [`${path}: Ref ${argument} is not resolved by SAM local`];
       return [];
@@ -131,16 +132,17 @@ export function readSamConfig(
   for (const [index, raw] of readFileSync(path, 'utf8').split('\n').entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const table = /^\[([\w.-]+)\]$/.exec(line);
-    if (table !== null) {
-      current = tables[table[1]!] = {};
+    const tableName = /^\[(?<name>[\w.-]+)\]$/.exec(line)?.groups?.['name'];
+    if (tableName !== undefined) {
+      current = tables[tableName] = {};
       continue;
     }
-    const entry = /^([\w-]+)\s*=\s*(".*"|true|false|-?\d+(?:\.\d+)?)\s*(?:#.*)?$/.exec(line);
-    if (entry === null)
+    const entry = /^(?<key>[\w-]+)\s*=\s*(?<value>".*"|true|false|-?\d+(?:\.\d+)?)\s*(?:#.*)?$/.exec(line)?.groups;
+    const key = entry?.['key'];
+    const value = entry?.['value'];
+    if (key === undefined || value === undefined)
       throw new Error(`samconfig.toml line ${index + 1} is not a key = value line this reader knows: ${line}`);
-    const value = entry[2]!;
-    current[entry[1]!] = value.startsWith('"')
+    current[key] = value.startsWith('"')
       ? (JSON.parse(value) as string)
       : value === 'true'
         ? true
@@ -154,6 +156,8 @@ export function readSamConfig(
 /** `--parameter-overrides` syntax (`Name=Value Name2="a b"`) as a map. */
 export function parseParameterOverrides(text: string): Record<string, string> {
   const overrides: Record<string, string> = {};
-  for (const match of text.matchAll(/([A-Za-z0-9]+)=("([^"]*)"|\S*)/g)) overrides[match[1]!] = match[3] ?? match[2]!;
+  for (const [, name = '', value = '', quoted] of text.matchAll(/([A-Za-z0-9]+)=("([^"]*)"|\S*)/g)) {
+    overrides[name] = quoted ?? value;
+  }
   return overrides;
 }

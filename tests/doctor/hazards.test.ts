@@ -200,16 +200,22 @@ const cases: readonly Case[] = [
 
 const runs = new Map<string, { run: DoctorRun; report: JsonReport }>();
 
+/** The doctor's run on `fixture`, which beforeAll made; a missing one is a broken test, said so. */
+function ranFor<T>(fixture: string, run: T | undefined): T {
+  if (run === undefined) throw new Error(`no doctor run for ${fixture}`);
+  return run;
+}
+
 beforeAll(async () => {
   const results = await mapWithLimit(cases, 3, (testCase) => doctorReport(testCase.fixture));
-  for (const [index, testCase] of cases.entries()) runs.set(testCase.fixture, results[index]!);
+  for (const [index, testCase] of cases.entries()) runs.set(testCase.fixture, ranFor(testCase.fixture, results[index]));
 }, 60_000);
 
 describe('npm run doctor on one fixture app per Lambda hazard', () => {
   it.each(cases)(
     '$fixture: reports exactly its hazards, each with a fix, and exits $exitCode',
     ({ fixture, exitCode, findings }) => {
-      const { run, report } = runs.get(fixture)!;
+      const { run, report } = ranFor(fixture, runs.get(fixture));
 
       expect({ exitCode: run.exitCode, reportExitCode: report.exitCode, stderr: run.stderr }).toEqual({
         exitCode,
@@ -234,7 +240,7 @@ describe('npm run doctor on one fixture app per Lambda hazard', () => {
   });
 
   it('says which requests it sent and which routes it only checked statically', () => {
-    const { report } = runs.get('clean-app.cjs')!;
+    const { report } = ranFor('clean-app.cjs', runs.get('clean-app.cjs'));
 
     expect(report).toMatchObject({
       probes: [

@@ -53,12 +53,10 @@ export async function mapWithLimit<T, R>(
   task: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
-  let next = 0;
+  // One shared iterator: each worker takes the next item, so at most `limit` run at once.
+  const queue = items.entries();
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
+    for (const [index, item] of queue) results[index] = await task(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTokenIssuer, fixedWindow } from '@lambdalith/middleware';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app';
+import { createTableIfMissing } from '../../src/data/create-table';
 import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
+import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 import { PasswordHasher } from '../../src/domain/password-hasher';
 import type { StoredUser } from '../../src/domain/user';
+import { UserService } from '../../src/domain/user-service';
 import type { Dependencies } from '../../src/dependencies';
+import { OutboxEmailSender } from '../../src/email/outbox-email-sender';
 import { createTestApp } from './test-app';
 import { TEST_JWT_SECRET, TEST_TABLE_NAME, testConfig } from './test-environment';
 
@@ -43,6 +50,73 @@ export function createRateLimitedTestApp(limit: number, windowSeconds: number): 
   return { app: createApp(frozen), deps: frozen };
 }
 
+/**
+ * A user record as the repository stores it, with unique id and email, for tests that write through a
+ * repository themselves. Its password hash is a placeholder no password matches: pass one for a login.
+ */
+export function storedUserRecord(overrides: Partial<StoredUser> = {}): StoredUser {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    email: uniqueEmail(overrides.role ?? 'user'),
+    name: 'Seeded User',
+    role: 'user',
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    passwordHash: 'scrypt$17$8$1$not-a-real-hash',
+    failedLoginCount: 0,
+    lastFailedLoginAt: undefined,
+    tokenGeneration: 0,
+    tokensRevokedAt: undefined,
+    ...overrides,
+  };
+}
+
+/**
+ * A users table of the test's own (for rules about a whole table, such as "the last admin"), created, with
+ * the app and a repository on it.
+ */
+export async function createOwnUsersTable(
+  label: string,
+): Promise<{ app: Express; deps: Dependencies; tableName: string; repository: DynamoDbUserRepository }> {
+  const tableName = `${label}-${randomUUID()}`;
+  const { app, deps } = createUsersTestApp({ TABLE_NAME: tableName });
+  await createTableIfMissing(deps.documentClient, tableName);
+  return { app, deps, tableName, repository: new DynamoDbUserRepository(deps.documentClient, tableName) };
+}
+
+/**
+ * A UserService on the shared test table as the app builds it (tokens, cursors, a throw-away outbox), with the
+ * given hasher (default: the real one) and, optionally, a clock the test moves instead of sleeping.
+ */
+export function createTestUserService(options: { hasher?: PasswordHasher; now?: () => number } = {}): {
+  users: UserService;
+  deps: Dependencies;
+} {
+  const { deps } = createUsersTestApp();
+  const { auth } = testConfig();
+  const users = new UserService({
+    repository: new DynamoDbUserRepository(deps.documentClient, TEST_TABLE_NAME),
+    hasher: options.hasher ?? new PasswordHasher(),
+    tokens: createTokenIssuer({
+      hs256Secret: TEST_JWT_SECRET,
+      issuer: auth.issuer,
+      audience: auth.audience,
+      ttlSeconds: auth.accessTokenTtlSeconds,
+    }),
+    cursors: new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600 }),
+    emails: new OutboxEmailSender(
+      join(mkdtempSync(join(tmpdir(), 'lambdalith-outbox-')), 'outbox'),
+      'no-reply@example.com',
+      { info: () => undefined },
+    ),
+    onWelcomeEmailFailed: () => undefined,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  return { users, deps };
+}
+
 let seedHash: Promise<string> | undefined;
 
 /**
@@ -59,20 +133,12 @@ export async function seedUser(
 ): Promise<StoredUser> {
   seedHash ??= new PasswordHasher().hash(SEED_PASSWORD);
   const now = options.createdAt ?? new Date().toISOString();
-  const user: StoredUser = {
-    id: randomUUID(),
-    email: options.email ?? uniqueEmail(options.role ?? 'user'),
-    name: options.name ?? 'Seeded User',
-    role: options.role ?? 'user',
+  const user = storedUserRecord({
+    ...options,
     createdAt: now,
     updatedAt: now,
-    version: 1,
     passwordHash: options.passwordHash ?? (await seedHash),
-    failedLoginCount: options.failedLoginCount ?? 0,
-    lastFailedLoginAt: options.lastFailedLoginAt,
-    tokenGeneration: 0,
-    tokensRevokedAt: undefined,
-  };
+  });
   const deps = testRepositoryDependencies();
   await deps.repository.create(user);
   return user;
@@ -136,16 +202,44 @@ export function uniqueLoopbackAddress(): string {
 
 /** POSTs JSON to the app over a real socket whose client end is bound to `sourceAddress`. */
 export function postFrom(app: Express, sourceAddress: string, path: string, body: unknown): Promise<RawResponse> {
-  return postBytes(app, path, Buffer.from(JSON.stringify(body), 'utf8'), { sourceAddress });
+  return sendFrom(app, sourceAddress, { method: 'POST', path, body });
+}
+
+/**
+ * One request over a real socket whose client end is bound to `sourceAddress` (how `npm start` sees
+ * clients); a `body` is sent as JSON.
+ */
+export function sendFrom(
+  app: Express,
+  sourceAddress: string,
+  request: { method: string; path: string; body?: unknown; headers?: Record<string, string> },
+): Promise<RawResponse> {
+  const bytes = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
+  return sendBytes(app, { ...request, bytes, sourceAddress });
 }
 
 /** POSTs exactly these bytes (supertest would re-encode them) as `application/json` over a real socket. */
-export async function postBytes(
+export function postBytes(
   app: Express,
   path: string,
   bytes: Buffer,
   options: { sourceAddress?: string } = {},
 ): Promise<RawResponse> {
+  return sendBytes(app, { method: 'POST', path, bytes, sourceAddress: options.sourceAddress });
+}
+
+/** Serves `app` on loopback for one request of these bytes (as `application/json`, when there are any). */
+async function sendBytes(
+  app: Express,
+  request: {
+    method: string;
+    path: string;
+    bytes: Buffer | undefined;
+    headers?: Record<string, string>;
+    sourceAddress: string | undefined;
+  },
+): Promise<RawResponse> {
+  const { bytes, sourceAddress } = request;
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -155,10 +249,13 @@ export async function postBytes(
         {
           host: '127.0.0.1',
           port,
-          path,
-          method: 'POST',
-          ...(options.sourceAddress === undefined ? {} : { localAddress: options.sourceAddress }),
-          headers: { 'Content-Type': 'application/json', 'Content-Length': bytes.length },
+          path: request.path,
+          method: request.method,
+          ...(sourceAddress === undefined ? {} : { localAddress: sourceAddress }),
+          headers: {
+            ...request.headers,
+            ...(bytes === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': bytes.length }),
+          },
         },
         (response) => {
           let text = '';

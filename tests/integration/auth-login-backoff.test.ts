@@ -1,15 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTokenIssuer } from '@lambdalith/middleware';
-import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { FREE_FAILURES, MAX_DELAY_MS } from '../../src/domain/login-backoff';
-import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
-import { PasswordHasher } from '../../src/domain/password-hasher';
-import { UserService } from '../../src/domain/user-service';
-import { OutboxEmailSender } from '../../src/email/outbox-email-sender';
-import { TEST_JWT_SECRET, TEST_TABLE_NAME } from '../helpers/test-environment';
-import { createUsersTestApp, SEED_PASSWORD, seedUser, storedUser } from '../helpers/user-fixtures';
+import type { UserService } from '../../src/domain/user-service';
+import { createTestUserService, SEED_PASSWORD, seedUser, storedUser } from '../helpers/user-fixtures';
 import { problemMap } from '../../src/routes/problem-map';
 
 /** The status a client would get for the service's error, decided where the app decides it. */
@@ -17,25 +8,7 @@ const problemFor = problemMap({ isStoreUnavailable: () => false });
 
 // The service on the real table and the real hasher, with a clock the test moves (no sleeping).
 function serviceWithClock(clock: { now: number }): UserService {
-  const { deps } = createUsersTestApp();
-  return new UserService({
-    repository: new DynamoDbUserRepository(deps.documentClient, TEST_TABLE_NAME),
-    hasher: new PasswordHasher(),
-    tokens: createTokenIssuer({
-      hs256Secret: TEST_JWT_SECRET,
-      issuer: 'lambdalith',
-      audience: 'lambdalith-api',
-      ttlSeconds: 3_600,
-    }),
-    cursors: new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600 }),
-    emails: new OutboxEmailSender(
-      join(mkdtempSync(join(tmpdir(), 'lambdalith-outbox-')), 'outbox'),
-      'no-reply@example.com',
-      { info: () => undefined },
-    ),
-    onWelcomeEmailFailed: () => undefined,
-    now: () => clock.now,
-  });
+  return createTestUserService({ now: () => clock.now }).users;
 }
 
 async function loginOutcome(service: UserService, email: string, password: string): Promise<number> {

@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
 import request from 'supertest';
 import { lambdaHosts } from '../helpers/every-host';
+import { loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 import {
   bearer,
@@ -118,23 +118,7 @@ describe('PATCH /users/{id}', () => {
 });
 
 describe('an admin PATCH of {"role":["user"]} through the Lambda handler', () => {
-  type Handler = (event: object, context: Context) => Promise<unknown>;
-  let handler: Handler | undefined;
-  const savedEnv = { ...process.env };
-
-  beforeAll(async () => {
-    Object.assign(process.env, lambdaTestEnv({ METRICS_ENABLED: 'false' }));
-    ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-  });
-
-  afterAll(() => {
-    process.env = savedEnv;
-  });
-
-  const hosts = lambdaHosts(() => {
-    if (handler === undefined) throw new Error('the Lambda handler is not loaded yet');
-    return handler;
-  });
+  const hosts = lambdaHosts(loadHandler(lambdaTestEnv({ METRICS_ENABLED: 'false' })));
 
   it.each(hosts.map((host) => [host.name, host] as const))(
     'is a 400 behind %s, and changes nothing',

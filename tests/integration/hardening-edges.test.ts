@@ -1,35 +1,19 @@
-import type { Context } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import { lambdaHosts, nodeHttpHost, type Host } from '../helpers/every-host';
+import { loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 import { createUsersTestApp, seedUser, storedUser, tokenFor } from '../helpers/user-fixtures';
 
 // Edge cases that answered 500, or differently per host, each run on node:http (npm start) and the real
 // Lambda handler behind every event source.
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
-
 const ALLOWED_ORIGIN = 'https://app.example.com';
-let handler: Handler | undefined;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  Object.assign(
-    process.env,
-    lambdaTestEnv({ METRICS_ENABLED: 'false', AUTH_RATE_LIMIT: '1000000', CORS_ORIGINS: ALLOWED_ORIGIN }),
-  );
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+const handler = loadHandler(
+  lambdaTestEnv({ METRICS_ENABLED: 'false', AUTH_RATE_LIMIT: '1000000', CORS_ORIGINS: ALLOWED_ORIGIN }),
+);
 
 const { app } = createUsersTestApp({ CORS_ORIGINS: ALLOWED_ORIGIN });
-const lambda = lambdaHosts(() => {
-  if (handler === undefined) throw new Error('the Lambda handler is not loaded yet');
-  return handler;
-});
+const lambda = lambdaHosts(handler);
 const hosts: Host[] = [nodeHttpHost(app), ...lambda];
 
 function problemOf(response: { body: string }): Record<string, unknown> {

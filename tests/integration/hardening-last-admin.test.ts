@@ -1,53 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
-import { createTableIfMissing } from '../../src/data/create-table';
-import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
+import type { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { ADMIN_COUNT_KEY } from '../../src/data/user-keys';
 import type { Role, StoredUser } from '../../src/domain/user';
 import { createTestApp } from '../helpers/test-app';
-import { tokenFor, uniqueEmail } from '../helpers/user-fixtures';
+import { createOwnUsersTable, storedUserRecord, tokenFor } from '../helpers/user-fixtures';
 
 // Issue 9, item 12: the last admin could demote or delete itself, leaving nobody able to grant the role.
 // Each test has a table of its own: "the last admin" is a property of the whole table.
 
-async function freshTable(): Promise<{
-  app: ReturnType<typeof createTestApp>['app'];
-  repository: DynamoDbUserRepository;
-  tableName: string;
-  deps: ReturnType<typeof createTestApp>['deps'];
-}> {
-  const tableName = `last-admin-${randomUUID()}`;
-  const { app, deps } = createTestApp({
-    TABLE_NAME: tableName,
-    AUTH_RATE_LIMIT: '1000000',
-  });
-  await createTableIfMissing(deps.documentClient, tableName);
-  return {
-    app,
-    deps,
-    tableName,
-    repository: new DynamoDbUserRepository(deps.documentClient, tableName),
-  };
+function freshTable(): ReturnType<typeof createOwnUsersTable> {
+  return createOwnUsersTable('last-admin');
 }
 
 async function addUser(repository: DynamoDbUserRepository, role: Role): Promise<StoredUser> {
-  const now = new Date().toISOString();
-  const user: StoredUser = {
-    id: randomUUID(),
-    email: uniqueEmail(role),
-    name: 'Someone',
-    role,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-    // Never checked here: no test logs in.
-    passwordHash: 'scrypt$17$8$1$not-a-real-hash',
-    failedLoginCount: 0,
-    lastFailedLoginAt: undefined,
-    tokenGeneration: 0,
-    tokensRevokedAt: undefined,
-  };
+  // Its password is never checked here: no test logs in.
+  const user = storedUserRecord({ role, name: 'Someone' });
   await repository.create(user);
   return user;
 }

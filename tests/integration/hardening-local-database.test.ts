@@ -6,34 +6,23 @@ import { networkInterfaces, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../../src/config';
-import { createTableIfMissing } from '../../src/data/create-table';
-import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process';
-import { useEmbeddedDynamoDbIfNeeded, type LocalDynamoDb } from '../../src/local/local-database';
+import { openLocalDatabase, type LocalDatabase } from '../../src/local/local-database';
 import { localTestEnv } from '../helpers/test-environment';
 
 // The embedded DynamoDB Local exactly as `npm start` starts it: no DYNAMODB_ENDPOINT, so it claims a fresh
 // DATA_DIR and starts the JVM on it. One JVM for the whole file.
 let dataDir: string;
-let database: LocalDynamoDb;
+let database: LocalDatabase;
 
 function embeddedConfig(directory: string): Config {
   const { DYNAMODB_ENDPOINT: _endpoint, ...env } = localTestEnv({ DATA_DIR: directory });
   return loadConfig(env, { stdoutIsTty: false });
 }
 
-function startAsNpmStartDoes(directory: string): Promise<LocalDynamoDb> {
-  return useEmbeddedDynamoDbIfNeeded(embeddedConfig(directory), { whenInUse: 'refuse', report: () => undefined });
-}
-
-/** Makes DynamoDB Local write its database file, as the server's table creation does. */
-async function createTable(running: LocalDynamoDb): Promise<void> {
-  const client = createDocumentClient({ ...running.config.dynamodb, requestTimeoutMs: 15_000, maxAttempts: 3 });
-  try {
-    await createTableIfMissing(client, running.config.dynamodb.tableName);
-  } finally {
-    client.destroy();
-  }
+/** Opens the database as `npm start` does; its table creation makes DynamoDB Local write its database file. */
+function startAsNpmStartDoes(directory: string): Promise<LocalDatabase> {
+  return openLocalDatabase(embeddedConfig(directory), { whenInUse: 'refuse', report: () => undefined });
 }
 
 /** Every folder and file under `directory` (itself included) with its permission bits, e.g. `{ path: 'dynamodb', mode: 0o700 }`. */
@@ -144,10 +133,9 @@ describe("the local gateway's in-memory DynamoDB Local (npm run start:gateway, i
 
 describe('DATA_DIR permissions (npm start, create-admin)', () => {
   it('creates DATA_DIR 0700 and DynamoDB Local writes its database files 0600', async () => {
-    // Arrange: the server of beforeAll, started on a DATA_DIR that did not exist
+    // Arrange: the server of beforeAll, started on a DATA_DIR that did not exist, its table created
 
     // Act
-    await createTable(database);
     const modes = modesUnder(dataDir);
 
     // Assert
@@ -168,11 +156,7 @@ describe('DATA_DIR permissions (npm start, create-admin)', () => {
 
     // Act
     const legacy = await startAsNpmStartDoes(legacyDataDir);
-    try {
-      await createTable(legacy);
-    } finally {
-      await legacy.stop();
-    }
+    await legacy.stop();
     const modes = modesUnder(legacyDataDir);
 
     // Assert

@@ -1,25 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTokenIssuer } from '@lambdalith/middleware';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
-import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { ACCOUNT_FREE_FAILURES, FREE_FAILURES, MAX_DELAY_MS } from '../../src/domain/login-backoff';
-import { PaginationCursorCodec } from '../../src/domain/pagination-cursor';
 import { PasswordHasher, type PasswordCheck } from '../../src/domain/password-hasher';
 import type { StoredUser } from '../../src/domain/user';
-import { UserService } from '../../src/domain/user-service';
-import { OutboxEmailSender } from '../../src/email/outbox-email-sender';
-import { TEST_JWT_SECRET, TEST_TABLE_NAME } from '../helpers/test-environment';
+import type { UserService } from '../../src/domain/user-service';
 import {
   bearer,
   createRateLimitedTestApp,
-  createUsersTestApp,
+  createTestUserService,
   SEED_PASSWORD,
   seedUser,
+  sendFrom,
   storedUser,
   uniqueLoopbackAddress,
   type RawResponse,
@@ -33,25 +24,30 @@ import {
 class CountingHasher extends PasswordHasher {
   checks = 0;
   burns = 0;
-  private burning = 0;
+  // True only while a burn makes its own (synchronous) call to verify. A count of burns in flight would
+  // also hide a real check made meanwhile by a concurrent request, and the count would depend on timing.
+  private enteringBurn = false;
 
   constructor() {
     super({ log2N: 12, r: 8, p: 1 });
   }
 
   override async verify(password: string, storedHash: string): Promise<PasswordCheck> {
-    if (this.burning === 0) this.checks += 1;
+    if (!this.enteringBurn) this.checks += 1;
     return super.verify(password, storedHash);
   }
 
   override async burnEquivalentTime(password: string): Promise<void> {
     this.burns += 1;
-    this.burning += 1;
+    this.enteringBurn = true;
+    let burning: Promise<void>;
     try {
-      await super.burnEquivalentTime(password);
+      // The base class calls verify before its first await, so the flag is read while it is set.
+      burning = super.burnEquivalentTime(password);
     } finally {
-      this.burning -= 1;
+      this.enteringBurn = false;
     }
+    await burning;
   }
 }
 
@@ -63,77 +59,13 @@ interface Subject {
 
 /** The npm start app on the real table, its user service on a counting hasher (and, optionally, a frozen clock). */
 function subject(options: { now?: () => number } = {}): Subject {
-  const { deps } = createUsersTestApp();
   const hasher = new CountingHasher();
-  const users = new UserService({
-    repository: new DynamoDbUserRepository(deps.documentClient, TEST_TABLE_NAME),
-    hasher,
-    tokens: createTokenIssuer({
-      hs256Secret: TEST_JWT_SECRET,
-      issuer: 'lambdalith',
-      audience: 'lambdalith-api',
-      ttlSeconds: 3_600,
-    }),
-    cursors: new PaginationCursorCodec({ secret: TEST_JWT_SECRET, ttlSeconds: 3_600 }),
-    emails: new OutboxEmailSender(
-      join(mkdtempSync(join(tmpdir(), 'lambdalith-outbox-')), 'outbox'),
-      'no-reply@example.com',
-      { info: () => undefined },
-    ),
-    onWelcomeEmailFailed: () => undefined,
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
+  const { users, deps } = createTestUserService({ hasher, ...options });
   return { app: createApp({ ...deps, users }), users, hasher };
 }
 
 async function seedCheapUser(hasher: PasswordHasher): Promise<StoredUser> {
   return seedUser({ passwordHash: await hasher.hash(SEED_PASSWORD) });
-}
-
-/** One request over a real socket whose client end is bound to `sourceAddress` (how `npm start` sees clients). */
-async function sendFrom(
-  app: Express,
-  sourceAddress: string,
-  request: { method: string; path: string; body?: unknown; headers?: Record<string, string> },
-): Promise<RawResponse> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const bytes = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
-  try {
-    const { port } = server.address() as AddressInfo;
-    return await new Promise<RawResponse>((resolve, reject) => {
-      const outgoing = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path: request.path,
-          method: request.method,
-          localAddress: sourceAddress,
-          headers: {
-            ...request.headers,
-            ...(bytes === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': bytes.length }),
-          },
-        },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              body: text === '' ? undefined : JSON.parse(text),
-            }),
-          );
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(bytes);
-    });
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }
 
 function login(app: Express, from: string, email: string, password: string): Promise<RawResponse> {

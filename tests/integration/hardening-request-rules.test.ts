@@ -1,33 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import request from 'supertest';
 import { lambdaHosts, nodeHttpHost, type Host } from '../helpers/every-host';
+import { loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 import { bearer, createUsersTestApp, SEED_PASSWORD, seedUser, uniqueEmail } from '../helpers/user-fixtures';
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
-
-let handler: Handler | undefined;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  Object.assign(process.env, lambdaTestEnv({ METRICS_ENABLED: 'false', AUTH_RATE_LIMIT: '1000000' }));
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+const handler = loadHandler(lambdaTestEnv({ METRICS_ENABLED: 'false', AUTH_RATE_LIMIT: '1000000' }));
 
 const { app } = createUsersTestApp();
-const hosts: Host[] = [
-  nodeHttpHost(app),
-  ...lambdaHosts(() => {
-    if (handler === undefined) throw new Error('the Lambda handler is not loaded yet');
-    return handler;
-  }),
-];
+const hosts: Host[] = [nodeHttpHost(app), ...lambdaHosts(handler)];
 
 const PASSWORD = 'a perfectly fine password';
 

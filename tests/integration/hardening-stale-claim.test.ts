@@ -32,7 +32,20 @@ async function unreapedProcess(): Promise<number> {
   started.push(parent);
   if (parent.stdout === null) throw new Error('no stdout');
   const [firstChunk] = (await once(parent.stdout, 'data')) as [Buffer];
+  // Until the shell has exec'd into `sleep`, the shell itself may still reap its child: wait for the exec.
+  for (let attempt = 0; attempt < 200 && processCommand(parent.pid) !== 'sleep'; attempt += 1) {
+    await new Promise((resolveLater) => setTimeout(resolveLater, 10));
+  }
+  expect(processCommand(parent.pid)).toBe('sleep');
   return Number(String(firstChunk).trim());
+}
+
+function processCommand(pid: number | undefined): string {
+  try {
+    return execFileSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'gone';
+  }
 }
 
 function processState(pid: number): string {

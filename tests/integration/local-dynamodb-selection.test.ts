@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process';
 import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/data-dir-claim';
-import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/local-database';
+import { DataDirInUseError, openLocalDatabase } from '../../src/local/local-database';
 import { localTestEnv, testDynamoDbEndpoint } from '../helpers/test-environment';
 
 // These never start a JVM: the "other process" is this one (alive by definition), holding a claim or
@@ -24,14 +24,14 @@ function freshDataDir(): string {
 
 const quiet = { report: () => undefined };
 
-describe('useEmbeddedDynamoDbIfNeeded', () => {
+describe('openLocalDatabase: which DynamoDB it opens', () => {
   it('uses DYNAMODB_ENDPOINT as it is, claiming nothing', async () => {
     // Arrange
     const dataDir = freshDataDir();
     const config = loadConfig(localTestEnv({ DATA_DIR: dataDir }), { stdoutIsTty: false });
 
     // Act
-    const database = await useEmbeddedDynamoDbIfNeeded(config, { whenInUse: 'refuse', ...quiet });
+    const database = await openLocalDatabase(config, { whenInUse: 'refuse', ...quiet });
 
     // Assert
     expect(database.config).toBe(config);
@@ -44,7 +44,7 @@ describe('useEmbeddedDynamoDbIfNeeded', () => {
     const claim = claimDataDir(dataDir);
 
     // Act
-    const attempt = useEmbeddedDynamoDbIfNeeded(embeddedConfig(dataDir), { whenInUse: 'refuse', ...quiet });
+    const attempt = openLocalDatabase(embeddedConfig(dataDir), { whenInUse: 'refuse', ...quiet });
 
     // Assert
     await expect(attempt).rejects.toThrow(DataDirInUseError);
@@ -62,7 +62,7 @@ describe('useEmbeddedDynamoDbIfNeeded', () => {
     running?.announce(testDynamoDbEndpoint());
 
     // Act
-    const database = await useEmbeddedDynamoDbIfNeeded(embeddedConfig(dataDir), {
+    const database = await openLocalDatabase(embeddedConfig(dataDir), {
       whenInUse: 'use',
       report: (line) => reported.push(line),
     });

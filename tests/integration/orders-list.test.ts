@@ -190,7 +190,7 @@ describe('GET /orders', () => {
     });
 
     it.each([
-      ['a forged cursor', async (): Promise<string> => 'AQ' + 'A'.repeat(60)],
+      ['a forged cursor', async (): Promise<string> => `AQ${'A'.repeat(60)}`],
       [
         "another caller's cursor",
         async (): Promise<string> => {

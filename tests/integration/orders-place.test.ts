@@ -287,8 +287,10 @@ describe('POST /orders', () => {
       expect(first.status).toBe(201);
       expect(retry).toMatchObject({
         status: 201,
-        headers: { location: first.headers['location'], etag: '"v1"', 'idempotent-replayed': 'true' },
+        headers: { location: first.headers['location'], 'idempotent-replayed': 'true' },
       });
+      expect(first.headers['etag']).toBe('"v1"');
+      expect(retry.headers['etag']).toBeUndefined();
       expect(retry.body).toEqual(first.body);
       expect(await listAllOrders(app, user.id)).toEqual([
         expect.objectContaining({ id: (first.body as { id: string }).id }),
@@ -311,6 +313,34 @@ describe('POST /orders', () => {
       // Assert
       expect(retry).toMatchObject({ status: 201, body: { id, status: 'pending' } });
       expect(retry.body).toEqual(first.body);
+    });
+
+    it('gives no ETag on a replay once the order has changed, so no stale version reaches a conditional request', async () => {
+      // Arrange: the order is paid (version 2) after it was placed (version 1)
+      const user = await seedUser();
+      const key = newIdempotencyKey();
+      const first = await placeOrder(app, user.id, orderDraft(), key);
+      const id = (first.body as { id: string }).id;
+      const paid = await request(app)
+        .post(`/orders/${id}/pay`)
+        .set(await bearer(user.id));
+
+      // Act
+      const retry = await placeOrder(app, user.id, orderDraft(), key);
+      const current = await request(app)
+        .get(`/orders/${id}`)
+        .set(await bearer(user.id));
+
+      // Assert
+      expect(first.headers['etag']).toBe('"v1"');
+      expect(paid).toMatchObject({ status: 200, headers: { etag: '"v2"' } });
+      expect(retry).toMatchObject({
+        status: 201,
+        headers: { location: `/orders/${id}`, 'idempotent-replayed': 'true' },
+        body: { id, status: 'pending' },
+      });
+      expect(retry.headers['etag']).toBeUndefined();
+      expect(current).toMatchObject({ status: 200, headers: { etag: '"v2"' }, body: { id, status: 'paid' } });
     });
 
     it('treats the same payload with its JSON fields in another order as the same payload', async () => {

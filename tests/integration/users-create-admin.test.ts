@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/data-dir-claim';
-import { DataDirInUseError, useEmbeddedDynamoDbIfNeeded } from '../../src/local/local-database';
+import { DataDirInUseError, openLocalDatabase } from '../../src/local/local-database';
 import { runCreateAdmin } from '../../src/create-admin';
 import { localTestEnv, testDynamoDbEndpoint } from '../helpers/test-environment';
 import { bearer, createUsersTestApp, SEED_PASSWORD, seedUser, storedUser, uniqueEmail } from '../helpers/user-fixtures';
@@ -219,7 +219,7 @@ describe('npm run create-admin on the embedded store (DYNAMODB_ENDPOINT unset)',
       stdout: () => {
         announced = JSON.parse(readFileSync(runningDynamoDbFile(dataDir), 'utf8'));
         // What `npm start` does first on this DATA_DIR.
-        serverStart = useEmbeddedDynamoDbIfNeeded(loadConfig(env, { stdoutIsTty: false }), {
+        serverStart = openLocalDatabase(loadConfig(env, { stdoutIsTty: false }), {
           whenInUse: 'refuse',
           report: () => undefined,
         }).then(

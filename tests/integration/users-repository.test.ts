@@ -12,6 +12,7 @@ import {
 import { NO_ATTEMPTS } from '../../src/domain/login-backoff';
 import type { StoredUser } from '../../src/domain/user';
 import { testConfig } from '../helpers/test-environment';
+import { storedUserRecord } from '../helpers/user-fixtures';
 
 let client: DynamoDBDocumentClient;
 let repository: DynamoDbUserRepository;
@@ -27,23 +28,7 @@ beforeAll(() => {
 afterAll(() => client.destroy());
 
 function newUser(overrides: Partial<StoredUser> = {}): StoredUser {
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  return {
-    id,
-    email: `repo-${id}@example.com`,
-    name: 'Repo Test',
-    role: 'user',
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-    passwordHash: 'scrypt$17$8$1$not-a-real-hash',
-    failedLoginCount: 0,
-    lastFailedLoginAt: undefined,
-    tokenGeneration: 0,
-    tokensRevokedAt: undefined,
-    ...overrides,
-  };
+  return storedUserRecord({ name: 'Repo Test', ...overrides });
 }
 
 async function rawItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {

@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Context } from 'aws-lambda';
-import {
-  eventSources,
-  lambdaContext,
-  type EventSource,
-  type HttpRequestSpec,
-  type NormalizedResponse,
-} from '@lambdalith/testing';
+import { eventSources } from '@lambdalith/testing';
+import { invoke, loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
-
-type Handler = (event: object, context: Context) => Promise<unknown>;
 
 interface SentEmail {
   readonly FromEmailAddress: string;
   readonly Destination: { readonly ToAddresses: readonly string[] };
 }
 
-let handler: Handler;
 let ses: Server;
 const sentEmails: SentEmail[] = [];
-const savedEnv = { ...process.env };
 
 // SES's stand-in on loopback (there is no internet here): the real SDK client, signed requests and all,
 // talks to it through SES_ENDPOINT, and it records what the function sent.
@@ -36,25 +26,20 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => ses.listen(0, '127.0.0.1', resolve));
-  Object.assign(
-    process.env,
-    lambdaTestEnv({
-      SES_ENDPOINT: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
-      // Metrics are covered elsewhere; here they would only fill the test output.
-      METRICS_ENABLED: 'false',
-    }),
-  );
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
   await new Promise<void>((resolve) => ses.close(() => resolve()));
 });
 
-async function invoke(source: EventSource, spec: HttpRequestSpec): Promise<NormalizedResponse> {
-  return source.parseResult(await handler(source.event(spec), lambdaContext()));
-}
+// After the stand-in's beforeAll, so its port is known.
+loadHandler(() =>
+  lambdaTestEnv({
+    SES_ENDPOINT: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+    // Metrics are covered elsewhere; here they would only fill the test output.
+    METRICS_ENABLED: 'false',
+  }),
+);
 
 // Each test is its own client (rate limits count per source IP, in the shared table).
 function testNetAddress(): string {

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { httpApiV2, lambdaContext, type NormalizedResponse } from '@lambdalith/testing';
+import { loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 import { seedUser, tokenFor } from '../helpers/user-fixtures';
 
@@ -8,27 +9,14 @@ import { seedUser, tokenFor } from '../helpers/user-fixtures';
 // 50 overlapping invocations, different users and request ids, and checks that no response, log line or
 // metric of one invocation carries another's identity.
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
-
 const AUTHENTICATED = 40;
 const ANONYMOUS = 10;
 
-let handler: Handler;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  // Logs and metrics on, as in Lambda, so their per-request data can be checked too.
-  // A generous DynamoDB timeout: 50 simultaneous reads on a 2-core DynamoDB Local are about isolation here, not speed.
-  Object.assign(
-    process.env,
-    lambdaTestEnv({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', DYNAMODB_REQUEST_TIMEOUT_MS: '10000' }),
-  );
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+// Logs and metrics on, as in Lambda, so their per-request data can be checked too.
+// A generous DynamoDB timeout: 50 simultaneous reads on a 2-core DynamoDB Local are about isolation here, not speed.
+const handler = loadHandler(
+  lambdaTestEnv({ LOG_LEVEL: 'INFO', METRICS_ENABLED: 'true', DYNAMODB_REQUEST_TIMEOUT_MS: '10000' }),
+);
 
 interface Caller {
   readonly userId: string | undefined;
@@ -96,7 +84,7 @@ describe('50 concurrent invocations of the Lambda handler', () => {
       Promise.all(
         all.map(async (caller) =>
           httpApiV2.parseResult(
-            await handler(
+            await handler()(
               httpApiV2.event({
                 method: 'GET',
                 path: '/users/me',

@@ -1,41 +1,15 @@
-import type { Context } from 'aws-lambda';
-import {
-  eventSources,
-  lambdaContext,
-  type EventSource,
-  type HttpRequestSpec,
-  type NormalizedResponse,
-} from '@lambdalith/testing';
+import { eventSources, lambdaContext } from '@lambdalith/testing';
+import { invoke, loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
-
-let handler: Handler;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  // Metrics are on in Lambda by default; their EMF lines would only clutter the test output here.
-  Object.assign(process.env, lambdaTestEnv({ METRICS_ENABLED: 'false' }));
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+// Metrics are on in Lambda by default; their EMF lines would only clutter the test output here.
+loadHandler(lambdaTestEnv({ METRICS_ENABLED: 'false' }));
 
 // The auth routes are rate-limited per client address; each test request comes from its own address.
 let nextAddress = 1;
 function uniqueSourceIp(): string {
   nextAddress += 1;
   return `198.51.${Math.floor(nextAddress / 250) % 250}.${(nextAddress % 250) + 1}`;
-}
-
-async function invoke(
-  source: EventSource,
-  spec: HttpRequestSpec,
-  context: Context = lambdaContext(),
-): Promise<NormalizedResponse> {
-  return source.parseResult(await handler(source.event(spec), context));
 }
 
 describe.each(eventSources)('the Lambda handler behind $name', (source) => {

@@ -1,31 +1,14 @@
-import type { Context } from 'aws-lambda';
-import { lambdaContext } from '@lambdalith/testing';
-import { eventSources, type EventSource, type HttpRequestSpec, type NormalizedResponse } from '@lambdalith/testing';
+import { eventSources, type EventSource, type NormalizedResponse } from '@lambdalith/testing';
 import { FREE_FAILURES } from '../../src/domain/login-backoff';
 import { PasswordHasher } from '../../src/domain/password-hasher';
 import type { StoredUser } from '../../src/domain/user';
+import { invoke, loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 import { SEED_PASSWORD, seedUser, storedUser, tokenFor } from '../helpers/user-fixtures';
 
 // Issue 9 (the domain half), through the real Lambda handler: the same behaviour as under npm start.
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
-
-let handler: Handler;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  Object.assign(process.env, lambdaTestEnv({ METRICS_ENABLED: 'false' }));
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
-
-async function invoke(source: EventSource, spec: HttpRequestSpec): Promise<NormalizedResponse> {
-  return source.parseResult(await handler(source.event(spec), lambdaContext()));
-}
+loadHandler(lambdaTestEnv({ METRICS_ENABLED: 'false' }));
 
 // Each test is its own client (rate limits count per source IP, in the shared table).
 function testNetAddress(): string {

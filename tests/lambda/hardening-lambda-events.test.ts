@@ -1,23 +1,11 @@
-import type { Context } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import { lambdaContext } from '@lambdalith/testing';
 import { applicationLoadBalancer, functionUrl, httpApiV2, restApiV1, type EventSource } from '@lambdalith/testing';
+import { loadHandler } from '../helpers/lambda-handler';
 import { lambdaTestEnv } from '../helpers/test-environment';
 
-type Handler = (event: object, context: Context) => Promise<unknown>;
-
-let handler: Handler;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  // WARN: the rejection is logged at that level, through the app's logger (JSON on stdout in Lambda).
-  Object.assign(process.env, lambdaTestEnv({ METRICS_ENABLED: 'false', LOG_LEVEL: 'WARN' }));
-  ({ handler } = (await import('../../src/lambda')) as { handler: Handler });
-});
-
-afterAll(() => {
-  process.env = savedEnv;
-});
+// WARN: the rejection is logged at that level, through the app's logger (JSON on stdout in Lambda).
+const handler = loadHandler(lambdaTestEnv({ METRICS_ENABLED: 'false', LOG_LEVEL: 'WARN' }));
 
 /**
  * What the invocation printed: the logger's JSON lines (Powertools writes warnings to stderr; the console
@@ -106,7 +94,7 @@ describe('the Lambda handler given an incomplete HTTP event', () => {
       // Act
       let result: unknown;
       try {
-        result = await handler(event(), context);
+        result = await handler()(event(), context);
       } finally {
         logs.restore();
       }
@@ -142,7 +130,7 @@ describe('the Lambda handler given an incomplete HTTP event', () => {
     const event = without(restApiV1, 'headers', 'multiValueHeaders');
 
     // Act
-    const response = restApiV1.parseResult(await handler(event, lambdaContext()));
+    const response = restApiV1.parseResult(await handler()(event, lambdaContext()));
 
     // Assert
     expect(response.statusCode).toBe(200);

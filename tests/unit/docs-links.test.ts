@@ -3,14 +3,20 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
-/** The documents a newcomer reads, and the package's README (shipped in its tarball). */
+/** The documents a newcomer reads, the migration guide, the benchmarks, and the package's README (in its tarball). */
 const DOCUMENTS = [
   'README.md',
+  'MIGRATING.md',
+  'BENCHMARKS.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
   'layers/middleware/README.md',
 ];
+
+/** Folders whose paths a document names in backticks, e.g. `src/app.ts` or `tests/helpers/`. */
+const REPOSITORY_FOLDERS = ['src', 'scripts', 'tests', 'packages', 'layers', 'docs', 'bench'];
+const REPOSITORY_PATH = new RegExp(`^(?:${REPOSITORY_FOLDERS.join('|')})/[\\w./{},@-]*$`);
 
 /** GitHub's anchor for a heading: lowercased, punctuation dropped, spaces to hyphens; repeats get -1, -2… */
 function anchorsOf(markdown: string): Set<string> {
@@ -60,9 +66,59 @@ function brokenLinks(document: string): string[] {
   return broken;
 }
 
+/** `a/{b,c}/d` → `a/b/d`, `a/c/d` (one level of braces, as the docs use them). */
+function expandBraces(path: string): string[] {
+  const braces = /\{([^{}]*)\}/.exec(path);
+  if (braces === null) return [path];
+  const [whole, alternatives = ''] = braces;
+  return alternatives.split(',').flatMap((alternative) => expandBraces(path.replace(whole, alternative)));
+}
+
+/**
+ * Repository paths in inline code outside fenced blocks: `src/app.ts`, `tests/helpers/`, `tests/{unit,lambda}/`.
+ * A token with a space, a `*` or a `:line` is not one (`npm run x`, `tests/**`, `src/app.ts:12` are left alone).
+ */
+function repositoryPathsOf(markdown: string): string[] {
+  const prose = markdown.replace(/```[\s\S]*?```/g, '');
+  return [...prose.matchAll(/`([^`\n]+)`/g)]
+    .map((match) => (match[1] ?? '').trim())
+    .filter((token) => REPOSITORY_PATH.test(token))
+    .flatMap(expandBraces);
+}
+
+/** Every backticked repository path of `document` that names nothing, from the root or from the document's folder. */
+function missingPaths(document: string): string[] {
+  const markdown = readFileSync(join(ROOT, document), 'utf8');
+  return repositoryPathsOf(markdown)
+    .filter((path) => !existsSync(join(ROOT, path)) && !existsSync(join(ROOT, dirname(document), path)))
+    .map((path) => `${document}: \`${path}\``);
+}
+
 describe('the documentation links', () => {
   it.each(DOCUMENTS)('%s: every relative link and #anchor resolves', (document) => {
     expect(brokenLinks(document)).toEqual([]);
+  });
+
+  it.each(DOCUMENTS)('%s: every backticked repository path exists', (document) => {
+    expect(missingPaths(document)).toEqual([]);
+  });
+
+  it('finds a backticked path that names nothing, and leaves commands, globs and fenced code alone', () => {
+    // Arrange
+    const markdown = [
+      'Start at `src/app.ts` and `tests/helpers/`; the events are in `tests/fixtures/events/`.',
+      'Layout: `tests/{unit,nowhere}/`. Not paths: `npm run lint`, `tests/**`, `src/app.ts:12`, `bench`.',
+      '```sh',
+      'cat `src/fenced-away.ts`',
+      '```',
+    ].join('\n');
+
+    // Act
+    const paths = repositoryPathsOf(markdown);
+
+    // Assert
+    expect(paths).toEqual(['src/app.ts', 'tests/helpers/', 'tests/fixtures/events/', 'tests/unit/', 'tests/nowhere/']);
+    expect(paths.filter((path) => !existsSync(join(ROOT, path)))).toEqual(['tests/fixtures/events/', 'tests/nowhere/']);
   });
 
   it('reaches every page of docs/ from the README', () => {

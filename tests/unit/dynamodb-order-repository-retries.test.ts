@@ -1,45 +1,30 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbOrderRepository, type OrderRetryTiming } from '../../src/data/dynamodb-order-repository';
+import { DynamoDbOrderRepository } from '../../src/data/dynamodb-order-repository';
 import { WriteContentionError } from '../../src/domain/errors';
 import type { StoredOrder } from '../../src/domain/order';
 import { IdempotencyKeyInProgressError } from '../../src/domain/order-errors';
 import type { IdempotencyClaim } from '../../src/domain/order-repository';
+import {
+  recordedBackOff,
+  singleWriteRefused,
+  transactionCancelled,
+  type TransactionOutcome,
+} from '../helpers/scripted-dynamodb';
 
-// DynamoDB Local serialises transactions and never answers TransactionConflict; real DynamoDB does when a write
-// meets an item inside another transaction (here: a claim meeting the record a first request is completing).
-// This client answers with scripted outcomes so that the retry rules can be seen.
-type Outcome = 'conflict' | 'condition-failed' | 'ok';
-
-function scriptedClient(outcomes: Outcome[]): { client: DynamoDBDocumentClient; sent: object[] } {
+// Real DynamoDB answers TransactionConflict when a write meets an item inside another transaction (here: a
+// claim meeting the record a first request is completing). The back-off itself is proven once, in
+// transaction-retry.test.ts; these tests prove that the repository retries where it must and maps the outcome.
+function scriptedClient(outcomes: TransactionOutcome[]): { client: DynamoDBDocumentClient; sent: object[] } {
   const sent: object[] = [];
   const send = async (command: object): Promise<object> => {
-    const outcome = outcomes[Math.min(sent.length, outcomes.length - 1)];
+    const outcome = outcomes[Math.min(sent.length, outcomes.length - 1)] ?? 'ok';
     sent.push(command);
     if (outcome === 'ok') return {};
-    if (command instanceof PutCommand) {
-      throw Object.assign(new Error('conflict'), {
-        name: outcome === 'conflict' ? 'TransactionConflictException' : 'ConditionalCheckFailedException',
-      });
-    }
-    if (command instanceof TransactWriteCommand) {
-      throw new TransactionCanceledException({
-        $metadata: {},
-        message: 'Transaction cancelled',
-        CancellationReasons:
-          outcome === 'conflict'
-            ? [{ Code: 'None' }, { Code: 'TransactionConflict' }]
-            : [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-      });
-    }
+    if (command instanceof PutCommand) throw singleWriteRefused(outcome);
+    if (command instanceof TransactWriteCommand) throw transactionCancelled(outcome);
     throw new Error('unexpected command');
   };
   return { client: { send } as unknown as DynamoDBDocumentClient, sent };
-}
-
-function recordedBackOff(): OrderRetryTiming & { waits: number[] } {
-  const waits: number[] = [];
-  return { waits, sleep: async (ms) => void waits.push(ms), random: () => 1 };
 }
 
 const claim: IdempotencyClaim = {
@@ -90,7 +75,19 @@ describe('DynamoDbOrderRepository under transaction conflicts', () => {
     for (const command of sent) expect((command as TransactWriteCommand).input.ClientRequestToken).toBe(order.id);
   });
 
-  it('gives up with WriteContentionError after 8 attempts', async () => {
+  it('gives up on a claim with WriteContentionError after 8 conflicting attempts', async () => {
+    // Arrange
+    const { client, sent } = scriptedClient(['conflict']);
+
+    // Act
+    const attempt = new DynamoDbOrderRepository(client, 'table', recordedBackOff()).claimIdempotencyKey(claim, 1_000);
+
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(WriteContentionError);
+    expect(sent).toHaveLength(8);
+  });
+
+  it('gives up on the create-and-complete transaction with WriteContentionError after 8 attempts', async () => {
     // Arrange
     const { client, sent } = scriptedClient(['conflict']);
 

@@ -1,16 +1,13 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbUserRepository, type RetryTiming } from '../../src/data/dynamodb-user-repository';
+import { DynamoDbUserRepository } from '../../src/data/dynamodb-user-repository';
 import { userKey } from '../../src/data/user-keys';
 import { EmailTakenError, WriteContentionError } from '../../src/domain/errors';
 import type { StoredUser } from '../../src/domain/user';
+import { recordedBackOff, transactionCancelled, type TransactionOutcome } from '../helpers/scripted-dynamodb';
 
-type TransactionOutcome = 'conflict' | 'condition-failed' | 'ok';
-
-// DynamoDB Local serialises transactions and never answers `TransactionConflict`; real DynamoDB does when
-// two transactions touch one item at once. This client answers with scripted outcomes so the retry rules
-// can be seen; everything else about the repository runs against DynamoDB Local elsewhere. GetItem answers
-// the scripted user items in turn (the last one repeats).
+// Real DynamoDB answers TransactionConflict when two transactions touch one item at once. The back-off itself
+// is proven once, in transaction-retry.test.ts; these tests prove that the repository retries its transactions
+// and maps their outcomes. GetItem answers the scripted user items in turn (the last one repeats).
 function scriptedClient(script: { transactions: TransactionOutcome[]; reads?: (StoredUser | undefined)[] }): {
   client: DynamoDBDocumentClient;
   transactions: () => TransactWriteCommand[];
@@ -24,25 +21,12 @@ function scriptedClient(script: { transactions: TransactionOutcome[]; reads?: (S
       return user === undefined ? {} : { Item: { ...userKey(user.id), ...user } };
     }
     if (!(command instanceof TransactWriteCommand)) throw new Error('unexpected command');
-    const outcome = script.transactions[Math.min(transactions.length, script.transactions.length - 1)];
+    const outcome = script.transactions[Math.min(transactions.length, script.transactions.length - 1)] ?? 'ok';
     transactions.push(command);
     if (outcome === 'ok') return {};
-    throw new TransactionCanceledException({
-      $metadata: {},
-      message: 'Transaction cancelled',
-      CancellationReasons:
-        outcome === 'conflict'
-          ? [{ Code: 'None' }, { Code: 'TransactionConflict' }]
-          : [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-    });
+    throw transactionCancelled(outcome);
   };
   return { client: { send } as unknown as DynamoDBDocumentClient, transactions: () => transactions };
-}
-
-/** Records the back-off instead of waiting it out; the jitter is fixed at its maximum. */
-function recordedBackOff(): RetryTiming & { waits: number[] } {
-  const waits: number[] = [];
-  return { waits, sleep: async (ms) => void waits.push(ms), random: () => 1 };
 }
 
 const user: StoredUser = {
@@ -80,21 +64,6 @@ describe('DynamoDbUserRepository transactions', () => {
     expect(backOff.waits).toEqual([20, 40]);
   });
 
-  it('jitters each wait between zero and its exponential bound', async () => {
-    // Arrange
-    const { client } = scriptedClient({ transactions: ['conflict', 'conflict', 'ok'] });
-    const waits: number[] = [];
-
-    // Act
-    await new DynamoDbUserRepository(client, 'table', {
-      sleep: async (ms) => void waits.push(ms),
-      random: () => 0.25,
-    }).create(user);
-
-    // Assert
-    expect(waits).toEqual([5, 10]);
-  });
-
   it('reports the email as taken when a retry finds the condition failing', async () => {
     // Arrange
     const { client, transactions } = scriptedClient({ transactions: ['conflict', 'condition-failed'] });
@@ -115,10 +84,10 @@ describe('DynamoDbUserRepository transactions', () => {
     // Act
     const attempt = new DynamoDbUserRepository(client, 'table', backOff).create(user);
 
-    // Assert: seven waits between eight attempts, doubling from 20 ms to 1.28 s
+    // Assert: seven waits between eight attempts
     await expect(attempt).rejects.toBeInstanceOf(WriteContentionError);
     expect(transactions()).toHaveLength(8);
-    expect(backOff.waits).toEqual([20, 40, 80, 160, 320, 640, 1_280]);
+    expect(backOff.waits).toHaveLength(7);
   });
 });
 

@@ -114,7 +114,7 @@ describe('OrderService.placeOrder', () => {
     const placed = await serviceWith(repository).placeOrder(caller, 'key-1', draft);
 
     // Assert
-    expect(placed).toEqual({ order: response, version: 1, replayed: true });
+    expect(placed).toEqual({ order: response, replayed: true });
     expect(repository.created).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { readBinarySettings } from './binary-settings.mts';
 import { describeLoadFailure } from './load-failure.mts';
 import { expressMajorOf, isExpressApp, type ExpressApp } from './express-shape.mts';
 import { interceptFileWrites } from './intercept-fs.mts';
+import { declareDeployedApp } from './lambda-filesystem.mts';
 import { interceptListen } from './intercept-listen.mts';
 import { blockOutboundConnections } from './intercept-network.mts';
 import { interceptResponses } from './intercept-responses.mts';
@@ -46,6 +47,7 @@ function failLoading(reason: string): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
+declareDeployedApp(target);
 blockOutboundConnections();
 interceptListen();
 interceptFileWrites();

@@ -2,9 +2,9 @@
 // for mkdir, rename and the like), so the doctor never changes the project's files and the app keeps loading.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { tmpdir } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isWritableInLambda } from './lambda-filesystem.mts';
 import { observed, sighting } from './observations.mts';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -69,10 +69,6 @@ function pathOf(value: unknown): string | undefined {
   if (value instanceof URL) return fileURLToPath(value);
   if (Buffer.isBuffer(value)) return resolve(value.toString());
   return undefined; // a file descriptor: opened (and checked) earlier
-}
-
-function isWritableInLambda(path: string): boolean {
-  return [resolve('/tmp'), resolve(tmpdir()), '/dev'].some((dir) => path === dir || path.startsWith(dir + sep));
 }
 
 function opensForWriting(writer: Wrapped, args: readonly unknown[]): boolean {

@@ -1,9 +1,10 @@
 // Turns what the interceptors saw while the app loaded (and while it served the probes, for writes and
 // stores created per request) into findings. Repeated sightings of one thing are reported once.
-import { relative, resolve, sep } from 'node:path';
+import { relative } from 'node:path';
 import type { ExpressApp } from './express-shape.mts';
 import { hazards } from './hazards.mts';
 import { isPending } from './intercept-timers.mts';
+import { isWritableInLambda } from './lambda-filesystem.mts';
 import { observed, type Observed } from './observations.mts';
 import { at } from './probe.mts';
 import type { Evidence, Finding, HazardId, Note, Severity } from './report-types.mts';
@@ -63,7 +64,7 @@ export function loadFindings(app: ExpressApp): Finding[] {
         storage,
         `multer stores uploads on disk, in a folder chosen per upload${at(storage.location)}`,
       );
-    } else if (isUnderTmp(storage.destination)) {
+    } else if (isWritableInLambda(storage.destination)) {
       add(
         'multer-disk-storage',
         storage,
@@ -112,9 +113,4 @@ export function loadNotes(): Note[] {
   return targets.map((target) => ({
     message: `the app tried to connect to ${target} while loading; the doctor refused the connection`,
   }));
-}
-
-function isUnderTmp(destination: string): boolean {
-  const path = resolve(destination);
-  return path === '/tmp' || path.startsWith(`/tmp${sep}`);
 }

@@ -105,37 +105,51 @@ export class DynamoDbUserRepository implements UserRepository {
 
   async listNewestFirst(limit: number, after: ListPosition | undefined): Promise<UserPage> {
     if (after !== undefined && !isUserListingPosition(after)) throw new InvalidListPositionError();
-    // One more than asked tells whether another page exists, so the last page says so (no empty last page).
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :users',
-        ExpressionAttributeValues: { ':users': USERS_LISTING_PARTITION },
-        ScanIndexForward: false,
-        Limit: limit + 1,
-        ...(after === undefined ? {} : { ExclusiveStartKey: { ...after } }),
-      }),
-    );
-    const items = (result.Items ?? []).slice(0, limit);
-    // A malformed record is a problem for that record only: the page goes on without it, and says which.
+    // Every page but the last is full. A malformed record is a problem for that record only: it does not count,
+    // the page reads on past it, and says which it left out. One valid user more than asked tells whether
+    // another page exists, so the last page says so (no empty last page).
     const users: StoredUser[] = [];
     const malformed: string[] = [];
-    for (const item of items) {
-      const user = readUserItem(item);
-      if (user === undefined) malformed.push(userIdOfItem(item));
-      else users.push(user);
-    }
-    const last = items.at(-1);
-    if ((result.Items ?? []).length > limit && last !== undefined) {
-      // The next page starts after the last record read, whatever its shape: its keys are all it takes.
-      const { PK, SK, GSI1PK, GSI1SK } = last;
-      const position = { PK, SK, GSI1PK, GSI1SK };
-      return { users, malformed, next: isUserListingPosition(position) ? position : undefined };
-    }
-    // Fewer items than asked but a LastEvaluatedKey: DynamoDB stopped at its 1 MB page size.
-    const next = result.LastEvaluatedKey;
-    return { users, malformed, next: next !== undefined && isUserListingPosition(next) ? next : undefined };
+    let pendingMalformed: string[] = [];
+    let lastTaken: Record<string, unknown> | undefined;
+    let start: Record<string, unknown> | undefined = after === undefined ? undefined : { ...after };
+    let more = false;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :users',
+          ExpressionAttributeValues: { ':users': USERS_LISTING_PARTITION },
+          ScanIndexForward: false,
+          Limit: limit + 1 - users.length,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const user = readUserItem(item);
+        if (users.length < limit) {
+          if (user === undefined) malformed.push(userIdOfItem(item));
+          else {
+            users.push(user);
+            lastTaken = item;
+          }
+        } else if (user === undefined) {
+          pendingMalformed.push(userIdOfItem(item)); // the next page's, if there is one
+        } else {
+          more = true;
+          pendingMalformed = [];
+          break;
+        }
+      }
+      // A LastEvaluatedKey also comes when DynamoDB stopped at its 1 MB page size: read on.
+      start = result.LastEvaluatedKey;
+    } while (!more && start !== undefined);
+    malformed.push(...pendingMalformed);
+    if (!more || lastTaken === undefined) return { users, malformed, next: undefined };
+    const { PK, SK, GSI1PK, GSI1SK } = lastTaken;
+    const position = { PK, SK, GSI1PK, GSI1SK };
+    return { users, malformed, next: isUserListingPosition(position) ? position : undefined };
   }
 
   async update(current: StoredUser, changes: UserChanges, updatedAt: string): Promise<StoredUser> {

@@ -3,7 +3,7 @@ import { PROBLEM_CONTENT_TYPE } from '@lambdalith/middleware';
 import request from 'supertest';
 import { emailKey, userKey } from '../../src/data/user-keys';
 import { TEST_TABLE_NAME } from '../helpers/test-environment';
-import { bearer, createUsersTestApp, seedUser } from '../helpers/user-fixtures';
+import { bearer, createOwnUsersTable, createUsersTestApp, seedUser, storedUserRecord } from '../helpers/user-fixtures';
 
 // Issue 9 item 3: a record stored with the wrong shape (before validation was exact, by an older version, or by
 // hand) is a problem for that record alone: the listing still answers, reading it is a problem, deleting works.
@@ -24,7 +24,7 @@ describe('a malformed stored user record (role stored as a list)', () => {
     return user;
   }
 
-  it('leaves it out of GET /users, which still answers 200 with every other user', async () => {
+  it('leaves it out of GET /users, which still answers 200 with every other user in full pages', async () => {
     // Arrange
     const broken = await malformedUser();
     const healthy = await seedUser();
@@ -33,6 +33,7 @@ describe('a malformed stored user record (role stored as a list)', () => {
 
     // Act: the whole listing (other tests add users to the same table meanwhile)
     const ids: string[] = [];
+    const pageSizes: number[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 1_000; page += 1) {
       const response: request.Response = await request(app)
@@ -42,6 +43,7 @@ describe('a malformed stored user record (role stored as a list)', () => {
       expect(response.status).toBe(200);
       const body = response.body as { items: { id: string }[]; nextCursor: string | null };
       ids.push(...body.items.map((user) => user.id));
+      pageSizes.push(body.items.length);
       cursor = body.nextCursor;
       if (cursor === null) break;
     }
@@ -50,6 +52,8 @@ describe('a malformed stored user record (role stored as a list)', () => {
     expect(ids).toContain(healthy.id);
     expect(ids).toContain(admin.id);
     expect(ids).not.toContain(broken.id);
+    // The page that held it reads on past it: every page but the last is still full.
+    expect(pageSizes.slice(0, -1).every((size) => size === 100)).toBe(true);
   });
 
   it('answers GET /users/{id} with a 500 problem naming the record as malformed, and no internals', async () => {
@@ -89,5 +93,41 @@ describe('a malformed stored user record (role stored as a list)', () => {
       new GetCommand({ TableName: TEST_TABLE_NAME, Key: emailKey(broken.email), ConsistentRead: true }),
     );
     expect(claim.Item).toBeUndefined();
+  });
+});
+
+describe('DynamoDbUserRepository.listNewestFirst past a malformed record (a table of its own)', () => {
+  it('fills the page from the records after it, and reports it once, on the page that held it', async () => {
+    // Arrange: four users a millisecond apart, the second newest malformed
+    const { deps, tableName, repository } = await createOwnUsersTable('malformed-listing');
+    const base = Date.now();
+    const users = [0, 1, 2, 3].map((offset) => storedUserRecord({ createdAt: new Date(base + offset).toISOString() }));
+    for (const user of users) await repository.create(user);
+    const [oldest, second, malformed, newest] = users.map((user) => user.id);
+    await deps.documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: userKey(malformed ?? ''),
+        UpdateExpression: 'SET #role = :list',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':list': ['user'] },
+      }),
+    );
+
+    // Act
+    const first = await repository.listNewestFirst(2, undefined);
+    const rest = await repository.listNewestFirst(2, first.next);
+
+    // Assert
+    expect({
+      ids: first.users.map((user) => user.id),
+      malformed: first.malformed,
+      more: first.next !== undefined,
+    }).toEqual({ ids: [newest, second], malformed: [malformed], more: true });
+    expect({ ids: rest.users.map((user) => user.id), malformed: rest.malformed, next: rest.next }).toEqual({
+      ids: [oldest],
+      malformed: [],
+      next: undefined,
+    });
   });
 });

@@ -1,9 +1,9 @@
 // npm run bench: runs the benchmarks under scripts/bench/ and records what they measured.
 //
 // Usage: npm run bench [-- <name>...] [--smoke] [--results FILE] [module options]
-//   <name>      which benchmarks (default: all, in the order below): cold, warm
+//   <name>      which benchmarks (default: the default set below, in its order: cold, warm; `gateway` by name)
 //   --smoke     a few iterations each: proves every figure is produced (the test suite runs this), writes
-//               nothing unless --results is given
+//               nothing unless --results is given; without names, runs EVERY benchmark, opt-in ones too
 //   --results   where to write the figures as JSON (default bench/results.json; a full run also rewrites
 //               the "Latest run" section of BENCHMARKS.md)
 // Progress goes to stderr; the tables go to stdout.
@@ -23,10 +23,19 @@ import type { Bench, BenchReport } from './bench/bench.ts';
 const root = resolve(import.meta.dirname, '..');
 const cacheDir = join(root, 'node_modules/.cache/lambdalith-bench');
 
+interface RegisteredBench {
+  readonly source: string;
+  /** Run by a bare `npm run bench`; the others only by name (and always by `--smoke`, so none can rot). */
+  readonly inDefaultSet: boolean;
+}
+
 /** Every benchmark, by the name `npm run bench -- <name>` selects it with. Add new ones here. */
-const BENCHES: Readonly<Record<string, string>> = {
-  cold: 'scripts/bench/cold.ts',
-  warm: 'scripts/bench/warm.ts',
+const BENCHES: Readonly<Record<string, RegisteredBench>> = {
+  cold: { source: 'scripts/bench/cold.ts', inDefaultSet: true },
+  warm: { source: 'scripts/bench/warm.ts', inDefaultSet: true },
+  // Opt-in: it starts a server, a gateway (which builds the function and layer) and DynamoDB Local, and its
+  // 10 × 300 requests per host and route would roughly double a full run.
+  gateway: { source: 'scripts/bench/gateway.ts', inDefaultSet: false },
 };
 
 const BENCHMARKS_MD = join(root, 'BENCHMARKS.md');
@@ -126,7 +135,10 @@ async function main(): Promise<void> {
     options: { smoke: { type: 'boolean', default: false }, results: { type: 'string' } },
   });
   const smoke = values.smoke === true;
-  const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);
+  const names =
+    positionals.length > 0
+      ? positionals
+      : Object.keys(BENCHES).filter((name) => smoke || BENCHES[name]?.inDefaultSet === true);
   for (const name of names) {
     if (BENCHES[name] === undefined)
       throw new Error(`unknown benchmark "${name}" (${Object.keys(BENCHES).join(', ')})`);
@@ -139,7 +151,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   const reports: [string, BenchReport][] = [];
   for (const name of names) {
-    const bench = await loadBench(name, BENCHES[name] ?? '');
+    const bench = await loadBench(name, BENCHES[name]?.source ?? '');
     process.stderr.write(`\n▶ ${name}: ${bench.description}${smoke ? ' (smoke)' : ''}\n`);
     const report = await bench.run({ smoke, args: options, progress: (line) => process.stderr.write(`  ${line}\n`) });
     reports.push([name, report]);
@@ -164,12 +176,7 @@ async function main(): Promise<void> {
   }
 }
 
-// `npm run bench -- gateway`: the local gateway against the local server, in scripts/bench-gateway.mts.
-const bench =
-  process.argv[2] === 'gateway'
-    ? import('./bench-gateway.mts').then((module) => module.benchGateway(process.argv.slice(3)))
-    : main();
-bench.catch((error: unknown) => {
+main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -32,9 +32,6 @@ import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { FUNCTION_BUNDLE_OPTIONS } from '../build.mts';
 import { listFiles, zipDirectory } from '../package.mts';
-import { createTableIfMissing } from '../../src/data/create-table';
-import { createDocumentClient } from '../../src/data/dynamodb-client';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process';
 import {
   functionEnvironment,
   lambdaRuntimeEnvironment,
@@ -49,6 +46,7 @@ import { samBuild } from '../../tests/artifact/sam-build';
 // By file: Node runs this script as is, and the kit's index re-exports without file extensions.
 import { httpApiV2, type HttpRequestSpec } from '../../packages/testing/src/lambda-events.ts';
 import { markdownTable, median, quantile, round, type Bench, type BenchContext, type BenchReport } from './bench';
+import { openBenchDatabase, type BenchDatabase } from './dynamodb';
 
 const root = join(import.meta.dirname, '../..');
 const FUNCTION = 'ApiFunction';
@@ -209,7 +207,7 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
 
   const dir = mkdtempSync(join(tmpdir(), 'lambdalith-cold-'));
   assertNoNodeModulesAbove(dir);
-  let dynamodb: EmbeddedDynamoDb | undefined;
+  let database: BenchDatabase | undefined;
   let aws: FakeAws | undefined;
   try {
     progress('building the function and the layer the way sam build does (make targets), and the baselines');
@@ -220,21 +218,13 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
     writeRawHandler(join(dir, 'raw/task'));
     await buildHelloHandler(join(dir, 'hello/task'), join(dir, 'hello/src'));
 
-    const endpoint = typeof values['dynamodb-endpoint'] === 'string' ? values['dynamodb-endpoint'] : undefined;
-    if (endpoint === undefined) progress('starting DynamoDB Local');
-    dynamodb = endpoint === undefined ? await startEmbeddedDynamoDb({ dbPath: undefined }) : undefined;
-    const dynamoDbEndpoint = endpoint ?? dynamodb?.endpoint ?? '';
-    const client = createDocumentClient({
-      endpoint: dynamoDbEndpoint,
-      region: stack.region,
+    database = await openBenchDatabase({
+      endpoint: typeof values['dynamodb-endpoint'] === 'string' ? values['dynamodb-endpoint'] : undefined,
       tableName: TABLE_NAME,
-      useLocalCredentials: true,
-      connectTimeoutMs: 1_000,
-      requestTimeoutMs: 5_000,
-      maxAttempts: 3,
+      region: stack.region,
+      progress,
     });
-    await createTableIfMissing(client, TABLE_NAME);
-    client.destroy();
+    const dynamoDbEndpoint = database.endpoint;
     aws = await FakeAws.start(new Map([[physicalId(template, 'JwtSecret', stack), JWT_SECRET_VALUE]]));
 
     // The deployed function's environment (template + runtime), pointed at the local stand-ins.
@@ -337,7 +327,7 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
     return report(variants, samples, functionSize, layerSize, processes);
   } finally {
     await aws?.stop();
-    await dynamodb?.stop();
+    await database?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { testDynamoDbEndpoint } from '../helpers/test-environment';
 
 // `npm run bench` in smoke mode (a few iterations), so the benchmarks cannot rot: every figure must be
 // produced. Their values say nothing on a shared CI machine and are never asserted (see BENCHMARKS.md).
+// `--smoke` without names runs every registered benchmark, the opt-in ones (gateway) too.
 
 const run = promisify(execFile);
 const positive = expect.any(Number) as unknown as number;
@@ -97,4 +98,66 @@ describe('npm run bench -- --smoke', () => {
     for (const variant of warm.variants) expectFinitePositive({ bestUs: variant.bestUs, medianUs: variant.medianUs });
     expectFinitePositive(warm.deployedVsBare);
   });
+
+  it('records warm GET /health and GET /users/me through npm start and through the local gateway, and their ratios', () => {
+    const gateway = results['gateway'] as {
+      routes: Record<
+        string,
+        {
+          npmStart: Record<string, number>;
+          gateway: Record<string, number>;
+          gatewayVsNpmStart: Record<string, number>;
+        }
+      >;
+      worstRouteRatio: number;
+    };
+
+    expect(Object.keys(gateway.routes)).toEqual(['health', 'usersMe']);
+    for (const route of Object.values(gateway.routes)) {
+      expectFinitePositive(route.npmStart);
+      expectFinitePositive(route.gateway);
+      expectFinitePositive(route.gatewayVsNpmStart);
+    }
+    expectFinitePositive({ worstRouteRatio: gateway.worstRouteRatio });
+  });
+});
+
+describe('npm run bench -- gateway --smoke, the gateway serving a build whose handler throws', () => {
+  it('exits non-zero naming the 502 the gateway answered, instead of timing errors', async () => {
+    // Arrange: a function build that answers every invocation with an error, and an empty layer.
+    const broken = join(dir, 'broken');
+    mkdirSync(join(broken, 'task'), { recursive: true });
+    mkdirSync(join(broken, 'opt'));
+    writeFileSync(
+      join(broken, 'task/index.js'),
+      "exports.handler = async () => { throw new Error('a broken build'); };\n",
+    );
+
+    // Act
+    const failure = await run(
+      process.execPath,
+      [
+        'scripts/bench.mts',
+        'gateway',
+        '--smoke',
+        '--results',
+        join(broken, 'results.json'),
+        '--dynamodb-endpoint',
+        testDynamoDbEndpoint(),
+        '--function-dir',
+        join(broken, 'task'),
+        '--layer-dir',
+        join(broken, 'opt'),
+      ],
+      { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 },
+    ).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+
+    // Assert
+    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('gateway: GET /health answered 502') });
+    expect(failure?.stderr).toContain('the function threw: Error: a broken build');
+    expect(existsSync(join(broken, 'results.json'))).toBe(false);
+  }, 60_000);
 });

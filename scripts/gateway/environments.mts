@@ -6,17 +6,8 @@
 // fraction of a round trip through a pipe, which is most of what the gateway adds to a request.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import {
-  createBells,
-  INVOCATION_BELL,
-  RESULT_BELL,
-  ring,
-  type InvocationOutcome,
-  type RuntimeChannels,
-  type RuntimeNotice,
-  type ToRuntime,
-} from './runtime-protocol.mts';
+import { Worker } from 'node:worker_threads';
+import type { FromRuntime, ToRuntime } from './lambda-runtime.mts';
 
 const RUNTIME = join(import.meta.dirname, 'lambda-runtime.mts');
 
@@ -47,62 +38,35 @@ export interface EnvironmentSettings {
   readonly logs?: NodeJS.WritableStream;
 }
 
-const EXPERIMENT: Record<string, number> = JSON.parse(process.env['GW_EXPERIMENT'] ?? '{}') as Record<string, number>;
-/**
- * How long the gateway's thread waits, blocked, for a result before it leaves the result to arrive as an
- * event-loop message. A quick invocation (a few hundred µs) is then taken without waking this thread's event loop;
- * a slow one costs this thread nothing it would have used (see docs/local-gateway.md#performance).
- */
-const SYNCHRONOUS_WAIT_MS = EXPERIMENT['syncWaitMs'] ?? 1;
-const GATEWAY_SPIN_US = EXPERIMENT['gatewaySpinUs'] ?? 0;
-
-type Pending = { id: number; resolve: (payload: string) => void; reject: (error: Error) => void };
-
 class Environment {
   readonly worker: Worker;
   readonly ready: Promise<void>;
   readonly exited: Promise<void>;
   busy = false;
-  private readonly invocations: MessagePort;
-  private readonly bells: Int32Array;
   private nextId = 1;
-  private pending: Pending | undefined;
+  private pending: { id: number; resolve: (payload: string) => void; reject: (error: Error) => void } | undefined;
   private ended = false;
 
   constructor(settings: EnvironmentSettings) {
-    const channel = new MessageChannel();
-    const bellBuffer = createBells();
-    this.invocations = channel.port1;
-    this.bells = new Int32Array(bellBuffer);
     this.worker = new Worker(RUNTIME, {
       env: { ...settings.env },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: settings.memoryMb },
-      workerData: { invocations: channel.port2, bells: bellBuffer, experiment: EXPERIMENT } satisfies RuntimeChannels & {
-        experiment: Record<string, number>;
-      },
-      transferList: [channel.port2],
-      // The runtime forwards the function's writes as 'log' notices; these catch anything written around it.
       stdout: true,
       stderr: true,
     });
-    const stdout = settings.logs ?? process.stdout;
-    const stderr = settings.logs ?? process.stderr;
-    this.worker.stdout.pipe(stdout, { end: false });
-    this.worker.stderr.pipe(stderr, { end: false });
-    this.invocations.on('message', (outcome: InvocationOutcome) => this.settle(outcome));
-    this.invocations.unref();
+    this.worker.stdout.pipe(settings.logs ?? process.stdout, { end: false });
+    this.worker.stderr.pipe(settings.logs ?? process.stderr, { end: false });
     let markExited: () => void = () => undefined;
     this.exited = new Promise((resolve) => (markExited = resolve));
     this.ready = new Promise((resolve, reject) => {
       let failure: Error | undefined;
-      this.worker.on('message', (notice: RuntimeNotice) => {
-        if (notice.type === 'log') (notice.stream === 'stdout' ? stdout : stderr).write(notice.text);
-        else if (notice.type === 'ready') resolve();
-        else {
-          failure = new InvocationError('init', `init error: ${notice.error}`);
+      this.worker.on('message', (message: FromRuntime) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'init-error') {
+          failure = new InvocationError('init', `init error: ${message.error}`);
           reject(failure);
-        }
+        } else this.settle(message);
       });
       this.worker.on('error', (error) => {
         failure = new InvocationError('crash', `the function's environment failed: ${error.name}: ${error.message}`);
@@ -114,7 +78,6 @@ class Environment {
         reject(error);
         this.pending?.reject(error);
         this.pending = undefined;
-        this.invocations.close();
         markExited();
       });
     });
@@ -127,45 +90,22 @@ class Environment {
 
   invoke(message: Omit<ToRuntime, 'id'>): Promise<string> {
     const id = this.nextId++;
-    const settled = new Promise<string>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };
+      this.worker.postMessage({ ...message, id } satisfies ToRuntime);
     });
-    this.invocations.postMessage({ ...message, id } satisfies ToRuntime);
-    ring(this.bells, INVOCATION_BELL);
-    this.awaitOutcome(SYNCHRONOUS_WAIT_MS);
-    return settled;
   }
 
   kill(): void {
     if (!this.ended) void this.worker.terminate();
   }
 
-  /** Takes the outcome if it arrives within `ms` (this thread blocked meanwhile); otherwise the message event will. */
-  private awaitOutcome(ms: number): void {
-    const deadline = performance.now() + ms;
-    while (this.pending !== undefined) {
-      const rung = Atomics.load(this.bells, RESULT_BELL);
-      const received = receiveMessageOnPort(this.invocations);
-      if (received !== undefined) {
-        this.settle(received.message as InvocationOutcome);
-        continue;
-      }
-      if (GATEWAY_SPIN_US > 0) {
-        const until = Math.min(deadline, performance.now() + GATEWAY_SPIN_US / 1_000);
-        while (Atomics.load(this.bells, RESULT_BELL) === rung && performance.now() < until);
-        if (Atomics.load(this.bells, RESULT_BELL) !== rung) continue;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0 || Atomics.wait(this.bells, RESULT_BELL, rung, left) === 'timed-out') return;
-    }
-  }
-
-  private settle(outcome: InvocationOutcome): void {
+  private settle(message: Extract<FromRuntime, { id: number }>): void {
     const pending = this.pending;
-    if (pending === undefined || pending.id !== outcome.id) return;
+    if (pending === undefined || pending.id !== message.id) return;
     this.pending = undefined;
-    if (outcome.type === 'result') pending.resolve(outcome.payload);
-    else pending.reject(new InvocationError('function-error', outcome.error));
+    if (message.type === 'result') pending.resolve(message.payload);
+    else pending.reject(new InvocationError('function-error', message.error));
   }
 }
 

@@ -186,14 +186,10 @@ export function createGatewayServer(options: GatewayOptions): Server {
         if (!response.hasHeader('content-length') || request.method !== 'HEAD')
           response.setHeader('content-length', result.body.length);
         response.writeHead(result.statusCode);
-        const line = `${request.method ?? ''} ${request.url ?? ''} ${result.statusCode} ${(performance.now() - started).toFixed(1)} ms (${note})`;
-        if (process.env['GW_LOG_AFTER'] === '1') {
-          response.end(result.body);
-          log(line);
-        } else {
-          log(line);
-          response.end(result.body);
-        }
+        log(
+          `${request.method ?? ''} ${request.url ?? ''} ${result.statusCode} ${(performance.now() - started).toFixed(1)} ms (${note})`,
+        );
+        response.end(result.body);
       });
   });
 }

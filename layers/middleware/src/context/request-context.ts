@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
+import { addResultHeaders, getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
 import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
@@ -50,7 +50,11 @@ export interface RequestContext {
 }
 
 const contextStorage = new AsyncLocalStorage<RequestContext>();
-const contextByRequest = new WeakMap<Request, RequestContext>();
+// The context rides on the request under a private symbol, as Express's own per-request state does. Not in a
+// WeakMap: every insert adds an ephemeron that lives until the next full GC, and in a warm Lambda the WeakMaps
+// (this one and the response listeners') cost ~1.5 µs per request (BENCHMARKS.md).
+const CONTEXT = Symbol('lambdalith.requestContext');
+type RequestWithContext = Request & { [CONTEXT]?: RequestContext };
 
 /**
  * Options of {@link requestContext}.
@@ -87,6 +91,8 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
     throw new TypeError(`requestContext(): "header" must be a valid HTTP header name, got ${JSON.stringify(header)}`);
   }
 
+  const resultHeader = header.toLowerCase();
+
   return function requestContextMiddleware(req, res, next) {
     const lambda = getLambdaInvoke();
     const requestId = lambda?.context.awsRequestId ?? randomUUID();
@@ -100,9 +106,10 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
       routePattern: undefined,
       principal: undefined,
     };
-    contextByRequest.set(req, context);
+    (req as RequestWithContext)[CONTEXT] = context;
     recordRoutePatternWhenMatched(req);
-    res.setHeader(header, requestId);
+    // In Lambda it goes on the invocation's result (cheaper than through the response: see addResultHeaders).
+    if (!addResultHeaders({ [resultHeader]: requestId })) res.setHeader(header, requestId);
     contextStorage.run(context, next);
   };
 }
@@ -130,7 +137,7 @@ function recordRoutePatternWhenMatched(req: Request): void {
     },
     set(this: Request & Record<symbol, unknown>, value: unknown) {
       this[matchedRoute] = value;
-      const context = contextByRequest.get(this);
+      const context = (this as RequestWithContext)[CONTEXT];
       if (context === undefined) return;
       const path = (value as { path?: unknown } | undefined)?.path;
       if (typeof path === 'string') context.routePattern = joinPattern(this.baseUrl, path);
@@ -203,7 +210,7 @@ export function getRequestContext(): RequestContext | undefined {
  * ```
  */
 export function requestContextOf(req: Request): RequestContext {
-  const context = contextByRequest.get(req);
+  const context = (req as RequestWithContext)[CONTEXT];
   if (context === undefined) {
     throw new Error('requestContext() middleware must be mounted before anything that reads the request context');
   }
@@ -220,5 +227,5 @@ export function requestContextOf(req: Request): RequestContext {
  * ```
  */
 export function findRequestContext(req: Request): RequestContext | undefined {
-  return contextByRequest.get(req);
+  return (req as RequestWithContext)[CONTEXT];
 }

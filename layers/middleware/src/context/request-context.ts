@@ -54,7 +54,8 @@ const contextStorage = new AsyncLocalStorage<RequestContext>();
 // WeakMap: every insert adds an ephemeron that lives until the next full GC, and in a warm Lambda the WeakMaps
 // (this one and the response listeners') cost ~1.5 µs per request (BENCHMARKS.md).
 const CONTEXT = Symbol('lambdalith.requestContext');
-type RequestWithContext = Request & { [CONTEXT]?: RequestContext };
+type CarriesContext = { [CONTEXT]?: RequestContext };
+type RequestWithContext = Request & CarriesContext;
 
 /**
  * Options of {@link requestContext}.
@@ -108,9 +109,17 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
     };
     (req as RequestWithContext)[CONTEXT] = context;
     recordRoutePatternWhenMatched(req);
-    // In Lambda it goes on the invocation's result (cheaper than through the response: see addResultHeaders).
-    if (!addResultHeaders({ [resultHeader]: requestId })) res.setHeader(header, requestId);
-    contextStorage.run(context, next);
+    if (lambda === undefined) {
+      res.setHeader(header, requestId);
+      contextStorage.run(context, next);
+      return;
+    }
+    // In Lambda the invocation's own scope (withLambdaInvoke's AsyncLocalStorage) spans exactly this request, so
+    // getRequestContext() finds the context on it: a second scope around the rest of the stack cost ~3 µs per
+    // warm request (BENCHMARKS.md). The request id goes onto the invocation's result (see addResultHeaders).
+    (lambda as CarriesContext)[CONTEXT] = context;
+    addResultHeaders({ [resultHeader]: requestId });
+    next();
   };
 }
 
@@ -198,7 +207,7 @@ function headerValue<T>(
  * ```
  */
 export function getRequestContext(): RequestContext | undefined {
-  return contextStorage.getStore();
+  return contextStorage.getStore() ?? (getLambdaInvoke() as CarriesContext | undefined)?.[CONTEXT];
 }
 
 /**

@@ -268,6 +268,24 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
     return app;
   }
 
+  it('gives getRequestContext() each invocation its own context, across awaits, with invocations running at once', async () => {
+    const app = express();
+    app.use(requestContext());
+    app.get('/deep', async (_req, res) => {
+      await new Promise((resolveTick) => setImmediate(resolveTick));
+      res.json({ requestId: getRequestContext()?.requestId ?? null });
+    });
+    const handler = lambdaHandler(app);
+    const contexts = Array.from({ length: 5 }, () => lambdaContext());
+
+    const results = await Promise.all(contexts.map((context) => handler(httpApiEvent({ path: '/deep' }), context)));
+
+    expect(results.map((result) => JSON.parse(String(result.body)))).toEqual(
+      contexts.map((context) => ({ requestId: context.awsRequestId })),
+    );
+    expect(getRequestContext()).toBeUndefined();
+  });
+
   it('uses the invocation id as request id, the gateway id as correlation id and the gateway sourceIp', async () => {
     const handler = lambdaHandler(lambdaApp());
     const context = lambdaContext();

@@ -1,3 +1,4 @@
+import type { ALBEvent, ALBResult } from 'aws-lambda';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import {
@@ -5,9 +6,14 @@ import {
   errorHandler,
   isOrigin,
   notFound,
+  requestContext,
   securityHeaders,
+  withLambdaInvoke,
   type CorsPolicyOptions,
 } from '@lambdalith/middleware';
+import { eventSources } from '@lambdalith/testing';
+import { addResultHeaders } from '../src/context/lambda-invoke';
+import { albMultiValueEvent, lambdaContext, lambdaHandler } from './helpers/lambda';
 
 function appWith(...middleware: express.RequestHandler[]): Express {
   const app = express();
@@ -62,6 +68,110 @@ describe('securityHeaders()', () => {
 
   it('returns a named middleware', () => {
     expect(securityHeaders().name).toBe('securityHeadersMiddleware');
+  });
+});
+
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+// In Lambda the headers go onto the invocation's result instead of through Node's response (cheaper); what
+// reaches the client must be exactly what `npm start` sends.
+describe('securityHeaders() in Lambda (withLambdaInvoke + serverless-express)', () => {
+  function lambdaApp(): Express {
+    const app = express();
+    app.use(requestContext());
+    app.use(securityHeaders());
+    app.get('/things', (_req, res) => {
+      res.json([]);
+    });
+    app.get('/page', (_req, res) => {
+      res.setHeader('Content-Security-Policy', "default-src 'self'");
+      res.type('html').send('<p>docs</p>');
+    });
+    app.use(notFound());
+    app.use(errorHandler());
+    return app;
+  }
+
+  it.each(eventSources.map((source) => [source.name, source] as const))(
+    'puts the headers and the request id on the result for %s, as on the wire locally',
+    async (_name, source) => {
+      const handler = lambdaHandler<never, unknown>(lambdaApp());
+      const context = lambdaContext();
+      const local = await request(lambdaApp()).get('/things');
+
+      const response = source.parseResult(
+        await handler(source.event({ method: 'GET', path: '/things' }) as never, context),
+      );
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers).toMatchObject({ ...SECURITY_HEADERS, 'x-request-id': context.awsRequestId });
+      expect(response.headers).not.toHaveProperty('x-powered-by');
+      const names = (headers: Record<string, unknown>): string[] =>
+        Object.keys(headers)
+          .filter((name) => name !== 'date' && name !== 'connection' && name !== 'keep-alive')
+          .sort();
+      expect(names(response.headers)).toEqual(names(local.headers));
+    },
+  );
+
+  it('adds them as one-element lists on an ALB result with multi-value headers', async () => {
+    const handler = lambdaHandler<ALBEvent, ALBResult>(lambdaApp());
+
+    const result = await handler(albMultiValueEvent({ path: '/things' }), lambdaContext());
+
+    expect(result.headers).toBeUndefined();
+    expect(result.multiValueHeaders).toMatchObject({
+      'x-frame-options': ['DENY'],
+      'content-security-policy': [SECURITY_HEADERS['content-security-policy']],
+    });
+  });
+
+  it("lets a route's own Content-Security-Policy win, as a later setHeader does locally", async () => {
+    const handler = lambdaHandler<never, unknown>(lambdaApp());
+    const [source] = eventSources;
+    if (source === undefined) throw new Error('no event sources');
+
+    const response = source.parseResult(
+      await handler(source.event({ method: 'GET', path: '/page' }) as never, lambdaContext()),
+    );
+    const local = await request(lambdaApp()).get('/page');
+
+    expect(response.headers['content-security-policy']).toBe("default-src 'self'");
+    expect(local.headers['content-security-policy']).toBe("default-src 'self'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('puts them on problem responses too', async () => {
+    const handler = lambdaHandler<never, unknown>(lambdaApp());
+    const [source] = eventSources;
+    if (source === undefined) throw new Error('no event sources');
+
+    const response = source.parseResult(
+      await handler(source.event({ method: 'GET', path: '/missing' }) as never, lambdaContext()),
+    );
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers).toMatchObject(SECURITY_HEADERS);
+  });
+
+  it('leaves a result that is not an HTTP response alone', async () => {
+    const handler = withLambdaInvoke(async () => {
+      addResultHeaders({ 'x-frame-options': 'DENY' });
+      return { message: 'not an HTTP result' };
+    });
+
+    await expect(handler({}, lambdaContext())).resolves.toEqual({ message: 'not an HTTP result' });
+  });
+
+  it('does nothing outside an invocation (the caller sets the headers on the response itself)', () => {
+    expect(addResultHeaders({ 'x-frame-options': 'DENY' })).toBe(false);
   });
 });
 

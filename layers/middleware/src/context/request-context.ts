@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
+import { addResultHeaders, getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
 import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
@@ -50,7 +50,12 @@ export interface RequestContext {
 }
 
 const contextStorage = new AsyncLocalStorage<RequestContext>();
-const contextByRequest = new WeakMap<Request, RequestContext>();
+// The context rides on the request under a private symbol, as Express's own per-request state does. Not in a
+// WeakMap: every insert adds an ephemeron that lives until the next full GC, and in a warm Lambda the WeakMaps
+// (this one and the response listeners') cost ~1.5 µs per request (BENCHMARKS.md).
+const CONTEXT = Symbol('lambdalith.requestContext');
+type CarriesContext = { [CONTEXT]?: RequestContext };
+type RequestWithContext = Request & CarriesContext;
 
 /**
  * Options of {@link requestContext}.
@@ -87,6 +92,8 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
     throw new TypeError(`requestContext(): "header" must be a valid HTTP header name, got ${JSON.stringify(header)}`);
   }
 
+  const resultHeader = header.toLowerCase();
+
   return function requestContextMiddleware(req, res, next) {
     const lambda = getLambdaInvoke();
     const requestId = lambda?.context.awsRequestId ?? randomUUID();
@@ -100,10 +107,19 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
       routePattern: undefined,
       principal: undefined,
     };
-    contextByRequest.set(req, context);
+    (req as RequestWithContext)[CONTEXT] = context;
     recordRoutePatternWhenMatched(req);
-    res.setHeader(header, requestId);
-    contextStorage.run(context, next);
+    if (lambda === undefined) {
+      res.setHeader(header, requestId);
+      contextStorage.run(context, next);
+      return;
+    }
+    // In Lambda the invocation's own scope (withLambdaInvoke's AsyncLocalStorage) spans exactly this request, so
+    // getRequestContext() finds the context on it: a second scope around the rest of the stack cost ~3 µs per
+    // warm request (BENCHMARKS.md). The request id goes onto the invocation's result (see addResultHeaders).
+    (lambda as CarriesContext)[CONTEXT] = context;
+    addResultHeaders({ [resultHeader]: requestId });
+    next();
   };
 }
 
@@ -130,7 +146,7 @@ function recordRoutePatternWhenMatched(req: Request): void {
     },
     set(this: Request & Record<symbol, unknown>, value: unknown) {
       this[matchedRoute] = value;
-      const context = contextByRequest.get(this);
+      const context = (this as RequestWithContext)[CONTEXT];
       if (context === undefined) return;
       const path = (value as { path?: unknown } | undefined)?.path;
       if (typeof path === 'string') context.routePattern = joinPattern(this.baseUrl, path);
@@ -191,7 +207,7 @@ function headerValue<T>(
  * ```
  */
 export function getRequestContext(): RequestContext | undefined {
-  return contextStorage.getStore();
+  return contextStorage.getStore() ?? (getLambdaInvoke() as CarriesContext | undefined)?.[CONTEXT];
 }
 
 /**
@@ -203,7 +219,7 @@ export function getRequestContext(): RequestContext | undefined {
  * ```
  */
 export function requestContextOf(req: Request): RequestContext {
-  const context = contextByRequest.get(req);
+  const context = (req as RequestWithContext)[CONTEXT];
   if (context === undefined) {
     throw new Error('requestContext() middleware must be mounted before anything that reads the request context');
   }
@@ -220,5 +236,5 @@ export function requestContextOf(req: Request): RequestContext {
  * ```
  */
 export function findRequestContext(req: Request): RequestContext | undefined {
-  return contextByRequest.get(req);
+  return (req as RequestWithContext)[CONTEXT];
 }

@@ -10,8 +10,10 @@ export type ResponseOutput = string[];
 export type ResponseFinishedListener = (output: ResponseOutput) => void;
 
 // One pair of listeners per response, however many middleware want to know: each registration costs an
-// array slot instead of two more event listeners and closures on a hot path.
-const listenersByResponse = new WeakMap<Response, ResponseFinishedListener[]>();
+// array slot instead of two more event listeners and closures on a hot path. The array rides on the response
+// under a private symbol, not in a WeakMap (see request-context.ts: ephemerons cost on every request).
+const LISTENERS = Symbol('lambdalith.responseFinishedListeners');
+type ResponseWithListeners = Response & { [LISTENERS]?: ResponseFinishedListener[] };
 
 /**
  * Calls `listener` once when the response is complete: on `finish` (fully handed over, also under
@@ -24,13 +26,13 @@ const listenersByResponse = new WeakMap<Response, ResponseFinishedListener[]>();
  * and CloudWatch end an event at each newline.
  */
 export function onResponseFinished(res: Response, listener: ResponseFinishedListener): void {
-  const registered = listenersByResponse.get(res);
+  const registered = (res as ResponseWithListeners)[LISTENERS];
   if (registered !== undefined) {
     registered.push(listener);
     return;
   }
   const listeners = [listener];
-  listenersByResponse.set(res, listeners);
+  (res as ResponseWithListeners)[LISTENERS] = listeners;
   const once = (): void => {
     res.off('finish', once);
     res.off('close', once);

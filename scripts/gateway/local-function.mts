@@ -8,7 +8,7 @@ import { ArtifactStore, type Artifacts } from './artifacts.mts';
 import { startLocalDatabase, type LocalDatabase } from './dynamodb.mts';
 import { EnvironmentPool, type EnvironmentSettings } from './environments.mts';
 import { readFunctionSpec, readTables, type FunctionSpec } from './function-spec.mts';
-import { child, loadTemplate, type JsonObject, type LocalStack } from './template.mts';
+import { loadTemplate, objectAtOrEmpty, type JsonObject, type StackContext } from '../cloudformation.mts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -31,7 +31,7 @@ export interface LocalFunctionOptions {
 export interface LocalFunction {
   readonly template: JsonObject;
   readonly spec: FunctionSpec;
-  readonly stack: LocalStack;
+  readonly stack: StackContext;
   readonly pool: EnvironmentPool;
   readonly timeoutSeconds: number;
   /** Builds from source again and sends new invocations to the new build. */
@@ -53,7 +53,7 @@ function readEnvVars(path: string | undefined, functionId: string): Record<strin
 }
 
 /** The variables the Node.js Lambda runtime sets itself (a template cannot set them). */
-function runtimeEnvironment(spec: FunctionSpec, artifacts: Artifacts, stack: LocalStack): Record<string, string> {
+function runtimeEnvironment(spec: FunctionSpec, artifacts: Artifacts, stack: StackContext): Record<string, string> {
   const nodeMajor = spec.runtime.replace(/^nodejs(\d+)\.x$/, '$1');
   return {
     AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
@@ -89,14 +89,16 @@ function runtimeEnvironment(spec: FunctionSpec, artifacts: Artifacts, stack: Loc
 export async function startLocalFunction(options: LocalFunctionOptions): Promise<LocalFunction> {
   const template = loadTemplate(options.templatePath);
   const parameters = parseParameterOverrides(options.parameterOverrides);
-  const missing = Object.entries(child(template, 'Parameters'))
-    .filter(([name, parameter]) => child(parameter)['Default'] === undefined && parameters[name] === undefined)
+  const missing = Object.entries(objectAtOrEmpty(template, 'Parameters'))
+    .filter(
+      ([name, parameter]) => objectAtOrEmpty(parameter)['Default'] === undefined && parameters[name] === undefined,
+    )
     .map(([name]) => name);
   if (missing.length > 0)
     throw new Error(
       `template.yaml's ${missing.join(', ')} need${missing.length === 1 ? 's' : ''} a value: --parameter-overrides "${missing.map((name) => `${name}=...`).join(' ')}"`,
     );
-  const base: LocalStack = {
+  const base: StackContext = {
     parameters,
     stackName: 'lambdalith',
     region: 'us-east-1',
@@ -105,7 +107,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
   };
   const tableIds = [...readTables(template, base).keys()];
   // One table is named after the stack (as `npm start` names it); several get their logical id appended.
-  const stack: LocalStack = {
+  const stack: StackContext = {
     ...base,
     physicalIds: Object.fromEntries(
       tableIds.map((id) => [id, tableIds.length === 1 ? base.stackName : `${base.stackName}-${id}`]),
@@ -126,7 +128,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
       new Map(
         [...readTables(template, stack)].map(([id, properties]) => [
           id,
-          { name: stack.physicalIds[id] ?? id, properties },
+          { name: stack.physicalIds?.[id] ?? id, properties },
         ]),
       ),
     );

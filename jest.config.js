@@ -15,7 +15,8 @@ const shared = {
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': [
+    // .mts: the scripts' modules that tests share (scripts/cloudformation.mts), which Node runs directly.
+    '^.+\\.m?ts$': [
       '@swc/jest',
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
     ],
@@ -24,6 +25,7 @@ const shared = {
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleFileExtensions: ['ts', 'mts', 'js', 'mjs', 'cjs', 'json', 'node'],
   // Resolve the workspace packages (@lambdalith/middleware, @lambdalith/testing) to their TypeScript source,
   // as tsc and the local build do.
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },

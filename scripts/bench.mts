@@ -8,7 +8,7 @@
 //               the "Latest run" section of BENCHMARKS.md)
 // Progress goes to stderr; the tables go to stdout.
 //
-// The modules are TypeScript that imports the project's sources and test harness (tests/artifact: the Lambda
+// The modules are TypeScript that imports the project's sources and its Lambda harness (scripts/lambda: the Lambda
 // layout, the runtime stand-in, the fake AWS), which plain Node cannot load (extension-less imports, the
 // workspace's `source` condition). So each is bundled with esbuild into node_modules/.cache first, our code
 // bundled and installed packages left to `require`, with each file's own __dirname kept.

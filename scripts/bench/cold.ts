@@ -1,6 +1,6 @@
 // npm run bench -- cold: Lambda cold start, measured the way Lambda starts a function.
 //
-// Each sample is one fresh process: the runtime stand-in of the artifact test (tests/artifact/lambda-runtime.mts)
+// Each sample is one fresh process: the runtime stand-in of the artifact test (scripts/lambda/runtime-stand-in.mts)
 // loads `index.handler` from a task root, with the layer on NODE_PATH and only the environment the template and
 // the runtime give the function, and answers ONE HTTP API (v2) request. Its figure is the process wall time from
 // spawn to that answer, and the process's peak RSS. Everything lives in a temp folder outside the checkout, so
@@ -32,17 +32,11 @@ import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { FUNCTION_BUNDLE_OPTIONS } from '../build.mts';
 import { listFiles, zipDirectory } from '../package.mts';
-import {
-  functionEnvironment,
-  lambdaRuntimeEnvironment,
-  loadTemplate,
-  physicalId,
-  withGlobals,
-  type StackContext,
-} from '../../tests/contract/cloudformation';
-import { FakeAws } from '../../tests/artifact/fake-aws';
-import { LambdaEnvironment } from '../../tests/artifact/lambda-environment';
-import { samBuild } from '../../tests/artifact/sam-build';
+import { loadTemplate, physicalId, withGlobals, type StackContext } from '../cloudformation.mts';
+import { FakeAws } from '../lambda/fake-aws';
+import { LambdaEnvironment } from '../lambda/lambda-environment';
+import { functionEnvironment, templateFunctionRuntimeVariables } from '../lambda/runtime-variables.mts';
+import { samBuild } from '../lambda/sam-build';
 // By file: Node runs this script as is, and the kit's index re-exports without file extensions.
 import { httpApiV2, type HttpRequestSpec } from '../../packages/testing/src/lambda-events.ts';
 import { markdownTable, median, quantile, round, type Bench, type BenchContext, type BenchReport } from './bench';
@@ -70,7 +64,7 @@ interface Sample {
   readonly peakRssKiB: number;
 }
 
-const template = loadTemplate();
+const template = loadTemplate(join(root, 'template.yaml'));
 const stack: StackContext = {
   parameters: { EmailFrom: 'no-reply@example.com' },
   region: 'us-east-1',
@@ -230,7 +224,12 @@ async function run({ smoke, args, progress }: BenchContext): Promise<BenchReport
     // The deployed function's environment (template + runtime), pointed at the local stand-ins.
     const fakeAws = aws;
     const environmentFor = (variant: Pick<Variant, 'taskRoot' | 'optRoot'>): Record<string, string> => ({
-      ...lambdaRuntimeEnvironment(template, FUNCTION, { taskRoot: variant.taskRoot, optRoot: variant.optRoot }, stack),
+      ...templateFunctionRuntimeVariables(
+        template,
+        FUNCTION,
+        { taskRoot: variant.taskRoot, optRoot: variant.optRoot },
+        stack,
+      ),
       ...functionEnvironment(template, FUNCTION, stack),
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       ...fakeAws.environment,

@@ -20,7 +20,7 @@ import {
   LOOPBACK_LAUNCHER_CLASS,
   loopbackLauncherClassFile,
 } from '../../src/local/loopback-launcher.ts';
-import type { JsonObject } from './template.mts';
+import type { JsonObject } from '../cloudformation.mts';
 
 export interface LocalDatabase {
   readonly endpoint: string;

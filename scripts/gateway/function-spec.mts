@@ -2,14 +2,14 @@
 // environment, logging), its routes from the HttpApi/Api events and the API's definition body, and the JWT
 // authorizer those routes require.
 import {
-  child,
+  objectAtOrEmpty,
   isObject,
   resolveIntrinsics,
   withGlobals,
   type Json,
   type JsonObject,
-  type LocalStack,
-} from './template.mts';
+  type StackContext,
+} from '../cloudformation.mts';
 
 export type PayloadFormatVersion = '1.0' | '2.0';
 
@@ -48,12 +48,12 @@ export interface FunctionSpec {
 }
 
 /** The function the API events point at: `functionId`, or the template's only function with API events. */
-export function readFunctionSpec(template: JsonObject, stack: LocalStack, functionId?: string): FunctionSpec {
-  const resources = child(template, 'Resources');
+export function readFunctionSpec(template: JsonObject, stack: StackContext, functionId?: string): FunctionSpec {
+  const resources = objectAtOrEmpty(template, 'Resources');
   const candidates = Object.keys(resources).filter((id) => {
-    const resource = child(resources, id);
+    const resource = objectAtOrEmpty(resources, id);
     if (resource['Type'] !== 'AWS::Serverless::Function') return false;
-    return Object.values(child(resource, 'Properties', 'Events')).some(
+    return Object.values(objectAtOrEmpty(resource, 'Properties', 'Events')).some(
       (event) => isObject(event) && (event['Type'] === 'HttpApi' || event['Type'] === 'Api'),
     );
   });
@@ -65,23 +65,25 @@ export function readFunctionSpec(template: JsonObject, stack: LocalStack, functi
   }
   const resolve = (value: Json): Json => resolveIntrinsics(template, value, stack);
   const properties = withGlobals(template, logicalId);
-  const logging = child(resolve(properties['LoggingConfig'] ?? {}));
-  const functionName = stack.physicalIds[logicalId] ?? `${stack.stackName}-${logicalId}`;
-  const variables = child(resolve(child(properties, 'Environment', 'Variables')));
+  const logging = objectAtOrEmpty(resolve(properties['LoggingConfig'] ?? {}));
+  const functionName = stack.physicalIds?.[logicalId] ?? `${stack.stackName}-${logicalId}`;
+  const variables = objectAtOrEmpty(resolve(objectAtOrEmpty(properties, 'Environment', 'Variables')));
 
   const routes: Route[] = [];
   const authorizers = new Map<string, JwtAuthorizerSpec>();
-  for (const event of Object.values(child(properties, 'Events'))) {
+  for (const event of Object.values(objectAtOrEmpty(properties, 'Events'))) {
     if (!isObject(event) || (event['Type'] !== 'HttpApi' && event['Type'] !== 'Api')) continue;
-    const eventProperties = child(resolve(child(event, 'Properties')));
+    const eventProperties = objectAtOrEmpty(resolve(objectAtOrEmpty(event, 'Properties')));
     const method = String(eventProperties['Method'] ?? 'ANY').toUpperCase();
     const path = String(eventProperties['Path'] ?? '$default');
-    const apiRef = child(event, 'Properties')['ApiId'] ?? child(event, 'Properties')['RestApiId'];
+    const apiRef = objectAtOrEmpty(event, 'Properties')['ApiId'] ?? objectAtOrEmpty(event, 'Properties')['RestApiId'];
     const apiId = isObject(apiRef) && typeof apiRef['Ref'] === 'string' ? apiRef['Ref'] : undefined;
     const definition =
-      apiId === undefined ? {} : child(resolve(child(resources, apiId, 'Properties')['DefinitionBody'] ?? {}));
+      apiId === undefined
+        ? {}
+        : objectAtOrEmpty(resolve(objectAtOrEmpty(resources, apiId, 'Properties')['DefinitionBody'] ?? {}));
     for (const scheme of jwtAuthorizersIn(definition)) authorizers.set(scheme.name, scheme);
-    const operation = child(
+    const operation = objectAtOrEmpty(
       definition,
       'paths',
       path,
@@ -123,11 +125,11 @@ export function readFunctionSpec(template: JsonObject, stack: LocalStack, functi
 }
 
 function jwtAuthorizersIn(definition: JsonObject): JwtAuthorizerSpec[] {
-  return Object.entries(child(definition, 'components', 'securitySchemes')).flatMap(
+  return Object.entries(objectAtOrEmpty(definition, 'components', 'securitySchemes')).flatMap(
     ([name, scheme]): JwtAuthorizerSpec[] => {
-      const authorizer = child(scheme, 'x-amazon-apigateway-authorizer');
+      const authorizer = objectAtOrEmpty(scheme, 'x-amazon-apigateway-authorizer');
       if (authorizer['type'] !== 'jwt') return [];
-      const configuration = child(authorizer, 'jwtConfiguration');
+      const configuration = objectAtOrEmpty(authorizer, 'jwtConfiguration');
       const audience = configuration['audience'];
       const source = String(authorizer['identitySource'] ?? '$request.header.Authorization');
       return [
@@ -143,11 +145,11 @@ function jwtAuthorizersIn(definition: JsonObject): JwtAuthorizerSpec[] {
 }
 
 /** The template's DynamoDB tables with the properties CreateTable needs, keyed by logical id. */
-export function readTables(template: JsonObject, stack: LocalStack): Map<string, JsonObject> {
+export function readTables(template: JsonObject, stack: StackContext): Map<string, JsonObject> {
   const tables = new Map<string, JsonObject>();
-  for (const [id, resource] of Object.entries(child(template, 'Resources'))) {
+  for (const [id, resource] of Object.entries(objectAtOrEmpty(template, 'Resources'))) {
     if (!isObject(resource) || resource['Type'] !== 'AWS::DynamoDB::Table') continue;
-    tables.set(id, child(resolveIntrinsics(template, child(resource, 'Properties'), stack)));
+    tables.set(id, objectAtOrEmpty(resolveIntrinsics(template, objectAtOrEmpty(resource, 'Properties'), stack)));
   }
   return tables;
 }

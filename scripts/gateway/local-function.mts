@@ -3,12 +3,13 @@
 // give it (with local stand-ins for the stack's table and secret), and a pool of warm environments (worker threads).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ArtifactStore, type Artifacts } from './artifacts.mts';
 import { startLocalDatabase, type LocalDatabase } from './dynamodb.mts';
 import { EnvironmentPool, type EnvironmentSettings } from './environments.mts';
 import { readFunctionSpec, readTables, type FunctionSpec } from './function-spec.mts';
-import { child, loadTemplate, type JsonObject, type LocalStack } from './template.mts';
+import { loadTemplate, objectAtOrEmpty, type JsonObject, type StackContext } from '../cloudformation.mts';
+import { lambdaRuntimeVariables } from '../lambda/runtime-variables.mts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -31,7 +32,7 @@ export interface LocalFunctionOptions {
 export interface LocalFunction {
   readonly template: JsonObject;
   readonly spec: FunctionSpec;
-  readonly stack: LocalStack;
+  readonly stack: StackContext;
   readonly pool: EnvironmentPool;
   readonly timeoutSeconds: number;
   /** Builds from source again and sends new invocations to the new build. */
@@ -52,51 +53,46 @@ function readEnvVars(path: string | undefined, functionId: string): Record<strin
   return { ...file['Parameters'], ...file[functionId] };
 }
 
-/** The variables the Node.js Lambda runtime sets itself (a template cannot set them). */
-function runtimeEnvironment(spec: FunctionSpec, artifacts: Artifacts, stack: LocalStack): Record<string, string> {
-  const nodeMajor = spec.runtime.replace(/^nodejs(\d+)\.x$/, '$1');
+/** The variables the Node.js Lambda runtime sets itself (a template cannot set them), plus `_HANDLER`. */
+function runtimeEnvironment(spec: FunctionSpec, artifacts: Artifacts, stack: StackContext): Record<string, string> {
   return {
-    AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroupName,
-    AWS_LAMBDA_LOG_STREAM_NAME: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
-    ...(spec.logFormat === 'JSON'
-      ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: spec.applicationLogLevel ?? 'INFO' }
-      : {}),
-    AWS_REGION: stack.region,
-    AWS_DEFAULT_REGION: stack.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
-    // Stand-ins for the execution role's credentials: nothing here talks to AWS.
-    AWS_ACCESS_KEY_ID: 'ASIALOCALGATEWAY0000',
-    AWS_SECRET_ACCESS_KEY: 'local-gateway-secret-access-key',
-    AWS_SESSION_TOKEN: 'local-gateway-session-token',
-    LAMBDA_TASK_ROOT: artifacts.task,
+    ...lambdaRuntimeVariables({
+      functionName: spec.functionName,
+      functionVersion: '$LATEST',
+      memorySizeMb: spec.memorySize,
+      runtime: spec.runtime,
+      logGroupName: spec.logGroupName,
+      logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
+      logFormat: spec.logFormat,
+      applicationLogLevel: spec.applicationLogLevel,
+      region: stack.region,
+      // Nothing here talks to AWS.
+      credentials: {
+        accessKeyId: 'ASIALOCALGATEWAY0000',
+        secretAccessKey: 'local-gateway-secret-access-key',
+        sessionToken: 'local-gateway-session-token',
+      },
+      taskRoot: artifacts.task,
+      optRoot: artifacts.opt,
+      path: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    }),
     _HANDLER: spec.handler,
-    // Lambda's order: layers (versioned folder, then plain), then the task root.
-    NODE_PATH: [
-      join(artifacts.opt, `nodejs/node${nodeMajor}/node_modules`),
-      join(artifacts.opt, 'nodejs/node_modules'),
-      artifacts.task,
-    ].join(':'),
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
   };
 }
 
 export async function startLocalFunction(options: LocalFunctionOptions): Promise<LocalFunction> {
   const template = loadTemplate(options.templatePath);
   const parameters = parseParameterOverrides(options.parameterOverrides);
-  const missing = Object.entries(child(template, 'Parameters'))
-    .filter(([name, parameter]) => child(parameter)['Default'] === undefined && parameters[name] === undefined)
+  const missing = Object.entries(objectAtOrEmpty(template, 'Parameters'))
+    .filter(
+      ([name, parameter]) => objectAtOrEmpty(parameter)['Default'] === undefined && parameters[name] === undefined,
+    )
     .map(([name]) => name);
   if (missing.length > 0)
     throw new Error(
       `template.yaml's ${missing.join(', ')} need${missing.length === 1 ? 's' : ''} a value: --parameter-overrides "${missing.map((name) => `${name}=...`).join(' ')}"`,
     );
-  const base: LocalStack = {
+  const base: StackContext = {
     parameters,
     stackName: 'lambdalith',
     region: 'us-east-1',
@@ -105,7 +101,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
   };
   const tableIds = [...readTables(template, base).keys()];
   // One table is named after the stack (as `npm start` names it); several get their logical id appended.
-  const stack: LocalStack = {
+  const stack: StackContext = {
     ...base,
     physicalIds: Object.fromEntries(
       tableIds.map((id) => [id, tableIds.length === 1 ? base.stackName : `${base.stackName}-${id}`]),
@@ -126,7 +122,7 @@ export async function startLocalFunction(options: LocalFunctionOptions): Promise
       new Map(
         [...readTables(template, stack)].map(([id, properties]) => [
           id,
-          { name: stack.physicalIds[id] ?? id, properties },
+          { name: stack.physicalIds?.[id] ?? id, properties },
         ]),
       ),
     );

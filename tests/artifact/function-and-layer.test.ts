@@ -20,10 +20,10 @@ import {
   type JsonObject,
   type StackContext,
 } from '../contract/cloudformation';
-import { FakeAws } from './fake-aws';
-import { FunctionError, InitError, LambdaEnvironment } from './lambda-environment';
+import { FakeAws } from '../../scripts/lambda/fake-aws';
+import { FunctionError, InitError, LambdaEnvironment } from '../../scripts/lambda/lambda-environment';
 import { readZip } from './read-zip';
-import { samBuild, type BuiltArtifacts } from './sam-build';
+import { samBuild, type BuiltArtifacts } from '../../scripts/lambda/sam-build';
 
 /**
  * The deployment artifacts as `sam build` makes them (through the Makefile targets), loaded the way Lambda

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { ConfigError, loadConfig, type Config } from '../../src/config';
 import { tableDefinition } from '../../src/data/table-definition';
-import { samBuild, type BuiltArtifacts } from '../artifact/sam-build';
+import { samBuild, type BuiltArtifacts } from '../../scripts/lambda/sam-build';
 import {
   functionEnvironment,
   lambdaRuntimeEnvironment,

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { isObject, objectAt, PROJECT_ROOT, type JsonObject } from '../contract/cloudformation';
+import { isObject, objectAt, type JsonObject } from '../cloudformation.mts';
+
+// The project's root: CodeUri and ContentUri are relative to the template, which lives there.
+const PROJECT_ROOT = resolve(__dirname, '../..');
 
 const run = promisify(execFile);
 

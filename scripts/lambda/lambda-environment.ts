@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-/** What the runtime stand-in (lambda-runtime.mts) sends back. */
+/** What the runtime stand-in (runtime-stand-in.mts) sends back. */
 type RuntimeMessage =
   | { type: 'ready' }
   | { type: 'init-error'; error: ErrorShape }
@@ -37,7 +37,7 @@ export class InitError extends Error {
   }
 }
 
-const RUNTIME = join(__dirname, 'lambda-runtime.mts');
+const RUNTIME = join(__dirname, 'runtime-stand-in.mts');
 
 /**
  * One Lambda execution environment in a child process: Node 24 (the jest worker's own binary), only the

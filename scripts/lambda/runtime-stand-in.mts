@@ -4,9 +4,9 @@
 // Run by Node 24 directly (type stripping); it imports nothing from the project but the handler loader it
 // shares with the local gateway (scripts/lambda-handler.mts, node: imports only), on purpose.
 //
-// Usage: node lambda-runtime.mts <module.export> <timeoutSeconds>   (stdio fd 3 must be an IPC channel)
+// Usage: node runtime-stand-in.mts <module.export> <timeoutSeconds>   (stdio fd 3 must be an IPC channel)
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type LambdaHandler, loadLambdaHandler } from '../../scripts/lambda-handler.mts';
+import { type LambdaHandler, loadLambdaHandler } from '../lambda-handler.mts';
 
 interface InvokeRequest {
   readonly id: number;

@@ -1,5 +1,5 @@
 // API Gateway's JWT authorizer (which `sam local` skips): the bearer token of the identity source header is
-// verified (signature against the JWKS, issuer, audience or client_id, expiry and not-before) before the
+// verified (an RSA signature against the issuer's JWKS, issuer, audience or client_id, expiry and not-before) before the
 // function runs; a failure is a 401 the function never sees, and the claims of a valid token go into
 // requestContext.authorizer.jwt. With injected claims (--claims) there is no token to check.
 import { readFileSync } from 'node:fs';
@@ -8,8 +8,41 @@ import type { JwtAuthorizerSpec } from './function-spec.mts';
 import type { JwtAuthorization } from './events.mts';
 
 export type KeySource =
+  /** The issuer's OpenID configuration names its JWKS (`jwks_uri`), which is how API Gateway finds the keys. */
+  | { readonly kind: 'discovery' }
   | { readonly kind: 'url'; readonly url: string }
   | { readonly kind: 'file'; readonly path: string };
+
+// "Currently, only RSA-based algorithms are supported" (API Gateway, JWT authorizers for HTTP APIs): a token
+// signed otherwise (HS256 with a guessed secret, ES256, `none`) is refused whatever keys the JWKS holds.
+const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+
+/**
+ * The issuer's keys found as API Gateway finds them: `<issuer>/.well-known/openid-configuration` names the
+ * `jwks_uri`. Looked up at the first token, and again after a failed lookup (the issuer may start later).
+ */
+function discoveredKeySet(issuer: string): JWTVerifyGetKey {
+  const configurationUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  let keySet: Promise<JWTVerifyGetKey> | undefined;
+  const discover = async (): Promise<JWTVerifyGetKey> => {
+    const response = await fetch(configurationUrl);
+    if (!response.ok) throw new Error(`${configurationUrl} answered ${response.status}`);
+    const configuration: unknown = await response.json();
+    const jwksUri =
+      typeof configuration === 'object' && configuration !== null && 'jwks_uri' in configuration
+        ? configuration.jwks_uri
+        : undefined;
+    if (typeof jwksUri !== 'string') throw new Error(`${configurationUrl} names no jwks_uri`);
+    return createRemoteJWKSet(new URL(jwksUri));
+  };
+  return async (protectedHeader, token) => {
+    keySet ??= discover().catch((error: unknown) => {
+      keySet = undefined;
+      throw error;
+    });
+    return (await keySet)(protectedHeader, token);
+  };
+}
 
 export type AuthorizerOutcome =
   | { readonly authorized: true; readonly authorization: JwtAuthorization }
@@ -41,9 +74,11 @@ export function createJwtAuthorizer(spec: JwtAuthorizerSpec, keys: KeySource): J
   if (spec.issuer === '')
     throw new Error(`the JWT authorizer ${spec.name} has no issuer (set the template's issuer parameter)`);
   const keySet: JWTVerifyGetKey =
-    keys.kind === 'url'
-      ? createRemoteJWKSet(new URL(keys.url))
-      : createLocalJWKSet(JSON.parse(readFileSync(keys.path, 'utf8')) as Parameters<typeof createLocalJWKSet>[0]);
+    keys.kind === 'discovery'
+      ? discoveredKeySet(spec.issuer)
+      : keys.kind === 'url'
+        ? createRemoteJWKSet(new URL(keys.url))
+        : createLocalJWKSet(JSON.parse(readFileSync(keys.path, 'utf8')) as Parameters<typeof createLocalJWKSet>[0]);
   const reject = (reason: string, description?: string): AuthorizerOutcome => ({
     authorized: false,
     reason,
@@ -57,7 +92,11 @@ export function createJwtAuthorizer(spec: JwtAuthorizerSpec, keys: KeySource): J
       if (value === undefined || value === '') return reject(`no ${spec.header} header`);
       const token = value.replace(/^Bearer\s+/i, '');
       try {
-        const { payload } = await jwtVerify(token, keySet, { issuer: spec.issuer, clockTolerance: 0 });
+        const { payload } = await jwtVerify(token, keySet, {
+          issuer: spec.issuer,
+          algorithms: RSA_ALGORITHMS,
+          clockTolerance: 0,
+        });
         // API Gateway accepts a token whose `aud`, or else `client_id` (Cognito access tokens), is listed.
         const audiences = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
         const clientId = typeof payload['client_id'] === 'string' ? payload['client_id'] : undefined;

@@ -69,14 +69,13 @@ async function main(): Promise<void> {
       authorizers.set(authorizer.name, injectedClaimsAuthorizer(authorizer.name, resolve(claims)));
     else if (jwksFile !== undefined)
       authorizers.set(authorizer.name, createJwtAuthorizer(authorizer, { kind: 'file', path: resolve(jwksFile) }));
-    else
+    else {
+      const jwksUrl = values['jwks-url'];
       authorizers.set(
         authorizer.name,
-        createJwtAuthorizer(authorizer, {
-          kind: 'url',
-          url: values['jwks-url'] ?? `${authorizer.issuer}/.well-known/jwks.json`,
-        }),
+        createJwtAuthorizer(authorizer, jwksUrl === undefined ? { kind: 'discovery' } : { kind: 'url', url: jwksUrl }),
       );
+    }
   }
 
   await pool.prewarm();

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
@@ -18,17 +20,24 @@ const ECHO_FUNCTION = join(__dirname, 'fixtures/echo-function');
 let dir: string;
 let verifying: GatewayProcess;
 let injecting: GatewayProcess;
+let discovering: GatewayProcess;
 let signingKey: CryptoKey;
 let otherKey: CryptoKey;
+let ellipticKey: CryptoKey;
+/** A stand-in OpenID issuer on loopback: its configuration names its JWKS, as Cognito's does. */
+let issuer: Server;
+let issuerUrl: string;
+const issuerRequests: string[] = [];
 
 const KEY_ID = 'test-key-1';
+const ELLIPTIC_KEY_ID = 'test-key-ec';
 
 async function token(
   claims: JWTPayload,
-  options: { key?: CryptoKey; expiresIn?: string | number; issuer?: string } = {},
+  options: { key?: CryptoKey; expiresIn?: string | number; issuer?: string; alg?: string; kid?: string } = {},
 ): Promise<string> {
   return new SignJWT({ token_use: 'access', client_id: AUDIENCE, scope: 'openid profile', ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: KEY_ID })
+    .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? KEY_ID })
     .setIssuer(options.issuer ?? ISSUER)
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '5m')
@@ -54,10 +63,28 @@ beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
   signingKey = pair.privateKey;
   ({ privateKey: otherKey } = await generateKeyPair('RS256'));
-  writeFileSync(
-    join(dir, 'jwks.json'),
-    JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: KEY_ID, alg: 'RS256', use: 'sig' }] }),
-  );
+  const elliptic = await generateKeyPair('ES256');
+  ellipticKey = elliptic.privateKey;
+  // The JWKS also holds an EC key: API Gateway verifies RSA signatures only, so ES256 tokens fail even so.
+  const jwks = {
+    keys: [
+      { ...(await exportJWK(pair.publicKey)), kid: KEY_ID, alg: 'RS256', use: 'sig' },
+      { ...(await exportJWK(elliptic.publicKey)), kid: ELLIPTIC_KEY_ID, alg: 'ES256', use: 'sig' },
+    ],
+  };
+  writeFileSync(join(dir, 'jwks.json'), JSON.stringify(jwks));
+  issuer = createServer((request, response) => {
+    issuerRequests.push(request.url ?? '');
+    const documents: Record<string, object> = {
+      '/pool/.well-known/openid-configuration': { issuer: `${issuerUrl}`, jwks_uri: `${issuerUrl}/keys.json` },
+      '/pool/keys.json': jwks,
+    };
+    const document = documents[request.url ?? ''];
+    response.writeHead(document === undefined ? 404 : 200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(document ?? {}));
+  });
+  await new Promise<void>((resolveListen) => issuer.listen(0, '127.0.0.1', resolveListen));
+  issuerUrl = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}/pool`;
   writeFileSync(
     join(dir, 'claims.json'),
     JSON.stringify({ sub: 'injected-user', 'cognito:groups': ['admins'], scope: 'openid' }),
@@ -72,14 +99,19 @@ beforeAll(async () => {
     '--parameter-overrides',
     `EmailFrom=no-reply@example.com JwtAuthorizerIssuer=${ISSUER} JwtAuthorizerAudience=${AUDIENCE}`,
   ];
-  [verifying, injecting] = await startGateways([
+  [verifying, injecting, discovering] = await startGateways([
     [...common, '--jwks-file', join(dir, 'jwks.json')],
     [...common, '--claims', join(dir, 'claims.json')],
+    [
+      ...common.slice(0, -1),
+      `EmailFrom=no-reply@example.com JwtAuthorizerIssuer=${issuerUrl} JwtAuthorizerAudience=${AUDIENCE}`,
+    ],
   ]);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([verifying?.stop(), injecting?.stop()]);
+  await Promise.all([verifying?.stop(), injecting?.stop(), discovering?.stop()]);
+  await new Promise((resolveClose) => issuer?.close(resolveClose));
   removeDir(dir);
 });
 
@@ -124,6 +156,12 @@ describe('the JWT authorizer in the local gateway', () => {
       async () => ({ authorization: `Bearer ${await token({}, { key: otherKey })}` }),
     ],
     ['a malformed token', async () => ({ authorization: 'Bearer not.a.jwt' })],
+    [
+      'a token signed with ES256 by a key of the JWKS (API Gateway verifies RSA signatures only)',
+      async () => ({
+        authorization: `Bearer ${await token({}, { key: ellipticKey, alg: 'ES256', kid: ELLIPTIC_KEY_ID })}`,
+      }),
+    ],
   ])('answers 401 {"message":"Unauthorized"} to %s, before the function runs', async (_name, headers) => {
     const response = await send(verifying.url, { method: 'GET', path: '/users/me', headers: await headers() });
 
@@ -145,6 +183,18 @@ describe('the JWT authorizer in the local gateway', () => {
 
     expect([health.status, preflight.status]).toEqual([200, 200]);
     expect(eventOf(health).requestContext).not.toHaveProperty('authorizer');
+  });
+
+  it("finds the issuer's keys through its OpenID configuration when no JWKS is given, as API Gateway does", async () => {
+    const response = await send(discovering.url, {
+      method: 'GET',
+      path: '/users/me',
+      headers: { authorization: `Bearer ${await token({ sub: 'user-2' }, { issuer: issuerUrl })}` },
+    });
+
+    expect(response.status).toBe(200);
+    expect(eventOf(response).requestContext['authorizer']).toMatchObject({ jwt: { claims: { sub: 'user-2' } } });
+    expect(issuerRequests).toEqual(['/pool/.well-known/openid-configuration', '/pool/keys.json']);
   });
 
   it('injects the claims of --claims without a token', async () => {

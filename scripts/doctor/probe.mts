@@ -11,9 +11,8 @@ import { responseRecordOf } from './intercept-responses.mts';
 import { isPending } from './intercept-timers.mts';
 import { inRequestScope, observed, type Observed, type RequestScope } from './observations.mts';
 import type { Finding, Note, ProbeResult, RouteEntry, Severity } from './report-types.mts';
+import { INVOCATION_PAYLOAD_LIMIT_BYTES } from '../lambda/limits.mts';
 
-/** Lambda's limit on a synchronous invocation's response: 6 MB. */
-export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 const MAX_PROBES = 50;
 const SETTLE_MS = 25;
 
@@ -144,7 +143,7 @@ async function probe(
         'streamed-response',
         `${request} writes its body in ${record?.writes ?? 0} chunks${record?.flushedHeaders === true ? ' after flushing headers' : ''} (${contentType ?? 'no content type'}): in Lambda the client gets nothing until the handler returns`,
       );
-    if (resultBytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
+    if (resultBytes > INVOCATION_PAYLOAD_LIMIT_BYTES) {
       finding(
         'response-too-large',
         `${request} returns ${megabytes(resultBytes)} as a Lambda result${result.isBase64Encoded === true ? ' (base64)' : ''}, over the 6 MB limit: the invocation fails`,

@@ -16,9 +16,7 @@ import { InvocationError, type EnvironmentPool } from './environments.mts';
 import type { JwtAuthorizer } from './jwt-authorizer.mts';
 import { MalformedResultError, toHttpResponse, type HttpResponse } from './results.mts';
 import { matchRoute } from './routes.mts';
-
-/** Lambda's synchronous invocation payload limit, for the event and for the result. */
-export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+import { INVOCATION_PAYLOAD_LIMIT_BYTES } from '../lambda/limits.mts';
 
 export interface GatewayOptions {
   readonly spec: FunctionSpec;
@@ -43,12 +41,12 @@ function gatewayError(statusCode: number, message: string, extraHeaders: Record<
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > PAYLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(`request body of ${declared} bytes`);
+  if (declared > INVOCATION_PAYLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(`request body of ${declared} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > PAYLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(`request body over ${size} bytes`);
+    if (size > INVOCATION_PAYLOAD_LIMIT_BYTES) throw new PayloadTooLargeError(`request body over ${size} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -117,7 +115,7 @@ export function createGatewayServer(options: GatewayOptions): Server {
     const context = { request: gatewayRequest, match, identity, requestId, timeEpoch, authorization };
     const event = JSON.stringify(payload === '2.0' ? httpApiEventV2(context) : restApiEventV1(context));
     const eventBytes = Buffer.byteLength(event);
-    if (eventBytes > PAYLOAD_LIMIT_BYTES) {
+    if (eventBytes > INVOCATION_PAYLOAD_LIMIT_BYTES) {
       log(`413 ${method} ${url}: the event is ${eventBytes} bytes, over Lambda's 6 MB invocation payload limit`);
       return { response: gatewayError(413, 'Request Entity Too Large'), note: 'event too large' };
     }
@@ -125,10 +123,10 @@ export function createGatewayServer(options: GatewayOptions): Server {
     try {
       const invocation = await pool.invoke(event);
       const resultBytes =
-        invocation.payload.length * 3 > PAYLOAD_LIMIT_BYTES
+        invocation.payload.length * 3 > INVOCATION_PAYLOAD_LIMIT_BYTES
           ? Buffer.byteLength(invocation.payload)
           : invocation.payload.length;
-      if (resultBytes > PAYLOAD_LIMIT_BYTES) {
+      if (resultBytes > INVOCATION_PAYLOAD_LIMIT_BYTES) {
         log(
           `502 ${method} ${url}: the function's response is ${resultBytes} bytes, over Lambda's 6 MB limit (Function.ResponseSizeTooLarge) [${invocation.awsRequestId}]`,
         );

@@ -11,7 +11,7 @@ import {
   withLambdaInvoke,
   type CorsPolicyOptions,
 } from '@lambdalith/middleware';
-import { eventSources } from '@lambdalith/testing';
+import { eventSources, httpApiV2, type NormalizedResponse } from '@lambdalith/testing';
 import { addResultHeaders } from '../src/context/lambda-invoke';
 import { albMultiValueEvent, lambdaContext, lambdaHandler } from './helpers/lambda';
 
@@ -133,14 +133,14 @@ describe('securityHeaders() in Lambda (withLambdaInvoke + serverless-express)', 
     });
   });
 
-  it("lets a route's own Content-Security-Policy win, as a later setHeader does locally", async () => {
+  /** One GET through the handler, as an HTTP API (payload 2.0) event. */
+  async function getThroughLambda(path: string): Promise<NormalizedResponse> {
     const handler = lambdaHandler<never, unknown>(lambdaApp());
-    const [source] = eventSources;
-    if (source === undefined) throw new Error('no event sources');
+    return httpApiV2.parseResult(await handler(httpApiV2.event({ method: 'GET', path }) as never, lambdaContext()));
+  }
 
-    const response = source.parseResult(
-      await handler(source.event({ method: 'GET', path: '/page' }) as never, lambdaContext()),
-    );
+  it("lets a route's own Content-Security-Policy win, as a later setHeader does locally", async () => {
+    const response = await getThroughLambda('/page');
     const local = await request(lambdaApp()).get('/page');
 
     expect(response.headers['content-security-policy']).toBe("default-src 'self'");
@@ -149,13 +149,7 @@ describe('securityHeaders() in Lambda (withLambdaInvoke + serverless-express)', 
   });
 
   it('puts them on problem responses too', async () => {
-    const handler = lambdaHandler<never, unknown>(lambdaApp());
-    const [source] = eventSources;
-    if (source === undefined) throw new Error('no event sources');
-
-    const response = source.parseResult(
-      await handler(source.event({ method: 'GET', path: '/missing' }) as never, lambdaContext()),
-    );
+    const response = await getThroughLambda('/missing');
 
     expect(response.statusCode).toBe(404);
     expect(response.headers).toMatchObject(SECURITY_HEADERS);

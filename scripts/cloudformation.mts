@@ -100,7 +100,7 @@ function optionalObjectAt(object: Json | undefined, ...path: string[]): JsonObje
 }
 
 export function resourcesOfType(template: JsonObject, type: string): [string, JsonObject][] {
-  return Object.entries(objectAtOrEmpty(template, 'Resources')).filter(
+  return Object.entries(objectAt(template, 'Resources')).filter(
     (entry): entry is [string, JsonObject] => isObject(entry[1]) && entry[1]['Type'] === type,
   );
 }
@@ -134,7 +134,7 @@ export function resolveIntrinsics(template: JsonObject, value: Json, stack: Stac
 
 /**
  * What a Ref to a resource gives: the stack's chosen id, the name the template gives it, an ARN where
- * CloudFormation gives one, an API id, or a generated name otherwise.
+ * CloudFormation gives one, an API id, or `<stack>-<LogicalId>` otherwise.
  */
 export function physicalId(template: JsonObject, logicalId: string, stack: StackContext): string {
   const chosen = stack.physicalIds?.[logicalId];
@@ -152,7 +152,8 @@ export function physicalId(template: JsonObject, logicalId: string, stack: Stack
     case 'AWS::Serverless::HttpApi':
       return 'a1b2c3d4e5';
     default:
-      return `${stack.stackName}-${logicalId}-1A2B3C4D5E6F`;
+      // CloudFormation appends a random suffix; a stand-in has no use for one.
+      return `${stack.stackName}-${logicalId}`;
   }
 }
 
@@ -271,7 +272,9 @@ class Evaluator {
   private sub(argument: Json): Resolved {
     const [text, variables] = typeof argument === 'string' ? [argument, {}] : asArray(argument, 'Fn::Sub', 2);
     const extra = isObject(variables) ? variables : {};
-    return asString(text ?? null, 'Fn::Sub').replace(/\$\{([^}!]+)\}/g, (_match, name: string) => {
+    return asString(text ?? null, 'Fn::Sub').replace(/\$\{([^}]+)\}/g, (_match, name: string) => {
+      // `${!Literal}` is how a template writes a literal `${Literal}`.
+      if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       const fromMap = extra[name];
       if (fromMap !== undefined) return String(this.resolve(fromMap));
       const [logicalId, attribute] = name.split('.', 2);

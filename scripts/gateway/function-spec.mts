@@ -2,8 +2,9 @@
 // environment, logging), its routes from the HttpApi/Api events and the API's definition body, and the JWT
 // authorizer those routes require.
 import {
-  objectAtOrEmpty,
   isObject,
+  objectAtOrEmpty,
+  physicalId,
   resolveIntrinsics,
   withGlobals,
   type Json,
@@ -66,7 +67,7 @@ export function readFunctionSpec(template: JsonObject, stack: StackContext, func
   const resolve = (value: Json): Json => resolveIntrinsics(template, value, stack);
   const properties = withGlobals(template, logicalId);
   const logging = objectAtOrEmpty(resolve(properties['LoggingConfig'] ?? {}));
-  const functionName = stack.physicalIds?.[logicalId] ?? `${stack.stackName}-${logicalId}`;
+  const functionName = physicalId(template, logicalId, stack);
   const variables = objectAtOrEmpty(resolve(objectAtOrEmpty(properties, 'Environment', 'Variables')));
 
   const routes: Route[] = [];

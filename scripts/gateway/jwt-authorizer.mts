@@ -25,7 +25,8 @@ function discoveredKeySet(issuer: string): JWTVerifyGetKey {
   const configurationUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   let keySet: Promise<JWTVerifyGetKey> | undefined;
   const discover = async (): Promise<JWTVerifyGetKey> => {
-    const response = await fetch(configurationUrl);
+    // As long as jose waits for a remote JWKS (createRemoteJWKSet's default), so a silent issuer fails a request.
+    const response = await fetch(configurationUrl, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`${configurationUrl} answered ${response.status}`);
     const configuration: unknown = await response.json();
     const jwksUri =

@@ -1,6 +1,7 @@
 // The variables the Node.js Lambda runtime sets for a function itself (reserved: a template cannot set them), in
-// one place for every stand-in of Lambda here: the local gateway's environments (scripts/gateway), the artifact
-// tests' runtime stand-in and the cold-start benchmark (scripts/lambda/lambda-environment.ts). Node loads it
+// one place for every stand-in of Lambda here: the local gateway's environments (scripts/gateway/local-function.mts)
+// and the environments the artifact and contract tests (through tests/contract/cloudformation.ts) and the
+// cold-start benchmark (scripts/bench/cold.ts) start with scripts/lambda/lambda-environment.ts. Node loads it
 // directly (type stripping), so it imports only node: and the template reader.
 import { join } from 'node:path';
 import {

@@ -11,7 +11,7 @@ import { TEST_TABLE_NAME, testDynamoDbEndpoint } from '../helpers/test-environme
 import {
   functionEnvironment,
   isObject,
-  lambdaRuntimeEnvironment,
+  templateFunctionRuntimeVariables,
   loadTemplate,
   objectAt,
   physicalId,
@@ -57,7 +57,7 @@ const environments: LambdaEnvironment[] = [];
 /** What the deployed function's process would have, pointed at local stand-ins for AWS. */
 function deployedEnvironment(opt: string, overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    ...lambdaRuntimeEnvironment(template, FUNCTION, { taskRoot: artifacts.task, optRoot: opt }, stack),
+    ...templateFunctionRuntimeVariables(template, FUNCTION, { taskRoot: artifacts.task, optRoot: opt }, stack),
     ...functionEnvironment(template, FUNCTION, stack),
     // The one addition: where DynamoDB is. Everything else comes from the template or the runtime.
     DYNAMODB_ENDPOINT: testDynamoDbEndpoint(),

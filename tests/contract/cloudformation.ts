@@ -9,7 +9,7 @@ import {
 } from '../../scripts/cloudformation.mts';
 import {
   functionEnvironment as functionEnvironmentIn,
-  templateFunctionRuntimeVariables,
+  templateFunctionRuntimeVariables as templateFunctionRuntimeVariablesIn,
 } from '../../scripts/lambda/runtime-variables.mts';
 
 /**
@@ -63,11 +63,11 @@ export function functionEnvironment(
 }
 
 /** The variables the Node.js Lambda runtime itself sets for this function (see scripts/lambda/runtime-variables.mts). */
-export function lambdaRuntimeEnvironment(
+export function templateFunctionRuntimeVariables(
   template: JsonObject,
   logicalId: string,
   paths: { taskRoot: string; optRoot: string },
   stack: StackContext = TEST_STACK,
 ): Record<string, string> {
-  return templateFunctionRuntimeVariables(template, logicalId, paths, stack);
+  return templateFunctionRuntimeVariablesIn(template, logicalId, paths, stack);
 }

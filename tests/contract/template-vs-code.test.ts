@@ -9,7 +9,7 @@ import { tableDefinition } from '../../src/data/table-definition';
 import { samBuild, type BuiltArtifacts } from '../../scripts/lambda/sam-build';
 import {
   functionEnvironment,
-  lambdaRuntimeEnvironment,
+  templateFunctionRuntimeVariables,
   loadTemplate,
   physicalId,
   PROJECT_ROOT,
@@ -40,7 +40,12 @@ let artifacts: BuiltArtifacts;
 /** What the function's process sees in Lambda: the runtime's variables plus the template's. */
 function lambdaEnvironment(): Record<string, string> {
   return {
-    ...lambdaRuntimeEnvironment(template, functionId, { taskRoot: artifacts.task, optRoot: artifacts.opt }, stack),
+    ...templateFunctionRuntimeVariables(
+      template,
+      functionId,
+      { taskRoot: artifacts.task, optRoot: artifacts.opt },
+      stack,
+    ),
     ...functionEnvironment(template, functionId, stack),
   };
 }

@@ -96,16 +96,15 @@ beforeAll(async () => {
     join(dir, 'layer'),
     '--env-vars',
     envVarsFile(dir, { DYNAMODB_ENDPOINT: testDynamoDbEndpoint(), TABLE_NAME: TEST_TABLE_NAME }),
+  ];
+  const authorizerFor = (issuerName: string): string[] => [
     '--parameter-overrides',
-    `EmailFrom=no-reply@example.com JwtAuthorizerIssuer=${ISSUER} JwtAuthorizerAudience=${AUDIENCE}`,
+    `EmailFrom=no-reply@example.com JwtAuthorizerIssuer=${issuerName} JwtAuthorizerAudience=${AUDIENCE}`,
   ];
   [verifying, injecting, discovering] = await startGateways([
-    [...common, '--jwks-file', join(dir, 'jwks.json')],
-    [...common, '--claims', join(dir, 'claims.json')],
-    [
-      ...common.slice(0, -1),
-      `EmailFrom=no-reply@example.com JwtAuthorizerIssuer=${issuerUrl} JwtAuthorizerAudience=${AUDIENCE}`,
-    ],
+    [...common, ...authorizerFor(ISSUER), '--jwks-file', join(dir, 'jwks.json')],
+    [...common, ...authorizerFor(ISSUER), '--claims', join(dir, 'claims.json')],
+    [...common, ...authorizerFor(issuerUrl)],
   ]);
 }, 60_000);
 

@@ -25,6 +25,31 @@ describe.each(eventSources)('the Lambda handler behind $name', (source) => {
     expect(JSON.parse(response.body)).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
+  it('sends the security headers on every response, the API docs page with its own Content-Security-Policy', async () => {
+    const security = {
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    };
+
+    const [health, missing, docs] = await Promise.all(
+      ['/health', '/no/such/route', '/docs'].map((path) => invoke(source, { method: 'GET', path })),
+    );
+
+    for (const response of [health, missing]) {
+      expect(response?.headers).toMatchObject({
+        ...security,
+        'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      });
+    }
+    expect(docs?.statusCode).toBe(200);
+    expect(docs?.headers).toMatchObject(security);
+    expect(docs?.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(health?.headers).not.toHaveProperty('x-powered-by');
+  });
+
   it('answers an unknown route with a 404 problem carrying the request id', async () => {
     const context = lambdaContext();
 

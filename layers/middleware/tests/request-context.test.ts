@@ -19,6 +19,7 @@ import {
   notFound,
   requestContext,
   requestContextOf,
+  withLambdaInvoke,
   type RequestContext,
 } from '@lambdalith/middleware';
 import { albMultiValueEvent, lambdaContext, httpApiEvent, lambdaHandler } from './helpers/lambda';
@@ -284,6 +285,73 @@ describe('requestContext() in Lambda (serverless-express + withLambdaInvoke)', (
       contexts.map((context) => ({ requestId: context.awsRequestId })),
     );
     expect(getRequestContext()).toBeUndefined();
+  });
+
+  it('echoes the request id under the configured header name in the result', async () => {
+    const app = express();
+    app.use(requestContext({ header: 'X-Correlation-Id' }));
+    app.get('/ping', (_req, res) => {
+      res.json({});
+    });
+    const context = lambdaContext();
+
+    const result = await lambdaHandler(app)(httpApiEvent({ path: '/ping' }), context);
+
+    expect(result.headers?.['x-correlation-id']).toBe(context.awsRequestId);
+    expect(result.headers).not.toHaveProperty('x-request-id');
+  });
+
+  it('has no context for getRequestContext() before requestContext() ran, in an invocation too', async () => {
+    const app = express();
+    let before: RequestContext | undefined | null = null;
+    app.use((_req, _res, next) => {
+      before = getRequestContext();
+      next();
+    });
+    app.use(requestContext());
+    app.get('/ping', (_req, res) => {
+      res.json({ requestId: getRequestContext()?.requestId ?? null });
+    });
+    const context = lambdaContext();
+
+    const result = await lambdaHandler(app)(httpApiEvent({ path: '/ping' }), context);
+
+    expect(before).toBeUndefined();
+    expect(JSON.parse(String(result.body))).toEqual({ requestId: context.awsRequestId });
+  });
+
+  it('gives a second request served inside the same invocation (an in-process sub-request) its own context, leaving the first one its own', async () => {
+    const app = express();
+    app.use(requestContext());
+    app.get('/inner', (req, res) => {
+      res.json({ ownContext: getRequestContext() === requestContextOf(req) });
+    });
+    app.get('/outer', async (req, res) => {
+      const inner = await proxy(httpApiEvent({ path: '/inner' }), lambdaContext(), () => undefined);
+      res.json({
+        inner: JSON.parse(String(inner.body)) as unknown,
+        innerHeader: inner.headers?.['x-request-id'] ?? null,
+        ownContext: getRequestContext() === requestContextOf(req),
+      });
+    });
+    const proxy = serverlessExpress({ app }) as unknown as (
+      event: APIGatewayProxyEventV2,
+      context: Context,
+      callback: () => void,
+    ) => Promise<APIGatewayProxyStructuredResultV2>;
+    const handler = withLambdaInvoke(async (event: APIGatewayProxyEventV2, context: Context) =>
+      proxy(event, context, () => undefined),
+    );
+    const context = lambdaContext();
+
+    const result = await handler(httpApiEvent({ path: '/outer' }), context);
+
+    expect(JSON.parse(String(result.body))).toEqual({
+      inner: { ownContext: true },
+      innerHeader: context.awsRequestId,
+      ownContext: true,
+    });
+    expect(result.headers?.['x-request-id']).toBe(context.awsRequestId);
   });
 
   it('uses the invocation id as request id, the gateway id as correlation id and the gateway sourceIp', async () => {

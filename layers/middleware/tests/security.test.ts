@@ -11,8 +11,8 @@ import {
   withLambdaInvoke,
   type CorsPolicyOptions,
 } from '@lambdalith/middleware';
-import { eventSources, httpApiV2, type NormalizedResponse } from '@lambdalith/testing';
-import { addResultHeaders } from '../src/context/lambda-invoke';
+import { eventSources, httpApiV2, restApiV1, type NormalizedResponse } from '@lambdalith/testing';
+import { queueResultHeaders } from '../src/context/lambda-invoke';
 import { albMultiValueEvent, lambdaContext, lambdaHandler } from './helpers/lambda';
 
 function appWith(...middleware: express.RequestHandler[]): Express {
@@ -155,17 +155,38 @@ describe('securityHeaders() in Lambda (withLambdaInvoke + serverless-express)', 
     expect(response.headers).toMatchObject(SECURITY_HEADERS);
   });
 
-  it('leaves a result that is not an HTTP response alone', async () => {
-    const handler = withLambdaInvoke(async () => {
-      addResultHeaders({ 'x-frame-options': 'DENY' });
-      return { message: 'not an HTTP result' };
-    });
+  it("keeps a route's own Content-Security-Policy the only one on a REST API result (multi-value headers)", async () => {
+    const handler = lambdaHandler<never, unknown>(lambdaApp());
 
-    await expect(handler({}, lambdaContext())).resolves.toEqual({ message: 'not an HTTP result' });
+    const result = (await handler(restApiV1.event({ method: 'GET', path: '/page' }) as never, lambdaContext())) as {
+      multiValueHeaders: Record<string, unknown>;
+    };
+
+    expect(result.multiValueHeaders['content-security-policy']).toEqual(["default-src 'self'"]);
+    expect(result.multiValueHeaders['x-frame-options']).toEqual(['DENY']);
+  });
+
+  it('warns, and leaves the result alone, when the handler does not resolve to an HTTP result', async () => {
+    const warning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const handler = withLambdaInvoke(async () => {
+        queueResultHeaders({ 'x-frame-options': 'DENY' });
+        return { message: 'not an HTTP result' };
+      });
+
+      await expect(handler({}, lambdaContext())).resolves.toEqual({ message: 'not an HTTP result' });
+      expect(warning).toHaveBeenCalledTimes(1);
+      expect(warning).toHaveBeenCalledWith(
+        expect.stringContaining('did not resolve to an HTTP result'),
+        expect.objectContaining({ code: 'LAMBDALITH_RESULT_HEADERS_NOT_SENT' }),
+      );
+    } finally {
+      warning.mockRestore();
+    }
   });
 
   it('does nothing outside an invocation (the caller sets the headers on the response itself)', () => {
-    expect(addResultHeaders({ 'x-frame-options': 'DENY' })).toBe(false);
+    expect(queueResultHeaders({ 'x-frame-options': 'DENY' })).toBe(false);
   });
 });
 

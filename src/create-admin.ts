@@ -19,9 +19,9 @@ import { buildDependencies } from './dependencies';
 import { DomainError, ExistingAccountError, ValidationError } from './domain/errors';
 import type { UserService } from './domain/user-service';
 import { outboxEmailSender } from './email/outbox-email-sender';
-import { JavaNotFoundError } from './local/dynamodb-local-process';
+import { JavaNotFoundError } from './local/dynamodb-local-process.mts';
 import { DataDirInUseError, openLocalDatabase, withPatientTimeouts, type LocalDatabase } from './local/local-database';
-import { SharedDataDirError } from './local/private-files';
+import { SharedDataDirError } from './local/private-files.mts';
 
 /** What the command talks to besides the database; tests pass their own. */
 export interface CreateAdminIo {

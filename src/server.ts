@@ -4,10 +4,10 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { buildDependencies } from './dependencies';
 import { outboxEmailSender } from './email/outbox-email-sender';
 import { localJwtSecret } from './local/development-secret';
-import { JavaNotFoundError } from './local/dynamodb-local-process';
+import { JavaNotFoundError } from './local/dynamodb-local-process.mts';
 import { stopGracefullyOnSignals } from './local/graceful-shutdown';
 import { DataDirInUseError, openLocalDatabase } from './local/local-database';
-import { SharedDataDirError } from './local/private-files';
+import { SharedDataDirError } from './local/private-files.mts';
 
 /**
  * The local host for `npm start`: the same app as in Lambda, on node:http, with an embedded DynamoDB Local

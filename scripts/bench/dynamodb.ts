@@ -2,7 +2,7 @@
 // caller names one (the test suite passes its own, to save a JVM start), else one started for the run, in memory.
 import { createTableIfMissing } from '../../src/data/create-table';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process.mts';
 
 export interface BenchDatabase {
   readonly endpoint: string;

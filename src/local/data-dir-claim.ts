@@ -1,8 +1,8 @@
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answersAsDynamoDbLocal } from './dynamodb-local-process';
-import { ensurePrivateDirectory } from './private-files';
+import { answersAsDynamoDbLocal } from './dynamodb-local-process.mts';
+import { ensurePrivateDirectory } from './private-files.mts';
 import { processStartStamp } from './process-identity';
 
 /**

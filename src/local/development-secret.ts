@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIN_HS256_SECRET_BYTES } from '@lambdalith/middleware';
 import { ConfigError, type Config } from '../config';
-import { ensurePrivateDirectory, ensurePrivateFile } from './private-files';
+import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.mts';
 
 /**
  * The JWT signing secret of a local host: JWT_SECRET's value, or the development secret under DATA_DIR when

@@ -3,7 +3,7 @@ import type { Config, DynamoDbConfig } from '../config';
 import { createTableIfMissing } from '../data/create-table';
 import { createDocumentClient } from '../data/dynamodb-client';
 import { claimDataDir, findDataDirHolder, findRunningDynamoDb, runningDynamoDbFile } from './data-dir-claim';
-import { startEmbeddedDynamoDb } from './dynamodb-local-process';
+import { startEmbeddedDynamoDb } from './dynamodb-local-process.mts';
 
 // The database of the local hosts (`npm start`, `npm run create-admin`): DYNAMODB_ENDPOINT when set, otherwise
 // the embedded DynamoDB Local under DATA_DIR (claimed, then started or reused), with the app's table in it.

@@ -1,4 +1,4 @@
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process.mts';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { createTableIfMissing } from '../../src/data/create-table';
 import { TEST_TABLE_NAME } from './test-table';

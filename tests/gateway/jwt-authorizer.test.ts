@@ -1,11 +1,19 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { TEST_TABLE_NAME, testDynamoDbEndpoint } from '../helpers/test-environment';
-import { envVarsFile, removeDir, send, startGateways, type GatewayProcess, type RawResponse } from './helpers';
+import {
+  envVarsFile,
+  removeDir,
+  send,
+  startGateways,
+  writeEchoLayer,
+  type GatewayProcess,
+  type RawResponse,
+} from './helpers';
 
 /**
  * The template's optional Cognito JWT authorizer, run by the local gateway (SAM local skips it): with the
@@ -53,13 +61,7 @@ const eventOf = (response: RawResponse): Record<string, unknown> & { requestCont
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lambdalith-gateway-jwt-'));
-  const marker = join(dir, 'layer/nodejs/node_modules/echo-layer-marker');
-  mkdirSync(marker, { recursive: true });
-  writeFileSync(
-    join(marker, 'package.json'),
-    JSON.stringify({ name: 'echo-layer-marker', version: '1.0.0', main: 'index.js' }),
-  );
-  writeFileSync(join(marker, 'index.js'), 'module.exports = { fromLayer: true };\n');
+  const layerDir = writeEchoLayer(dir);
   const pair = await generateKeyPair('RS256');
   signingKey = pair.privateKey;
   ({ privateKey: otherKey } = await generateKeyPair('RS256'));
@@ -93,7 +95,7 @@ beforeAll(async () => {
     '--function-dir',
     ECHO_FUNCTION,
     '--layer-dir',
-    join(dir, 'layer'),
+    layerDir,
     '--env-vars',
     envVarsFile(dir, { DYNAMODB_ENDPOINT: testDynamoDbEndpoint(), TABLE_NAME: TEST_TABLE_NAME }),
   ];
